@@ -1,0 +1,1 @@
+"""The OECD principles as data, their schema, and the matcher that searches them."""
