@@ -8,6 +8,7 @@ typed roughly) bypass the ranking. Everything is built once, in the constructor.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -159,6 +160,18 @@ class PracticeIndex:
             text, confident, tuple(self._match(doc, raw, why) for doc, raw, why in ranked[:limit])
         )
 
+    def focus(self, text: str, practice_id: str, limit: int = 3) -> Answer:
+        """The answer to `text` with `practice_id` first: a person picked it among the choices."""
+        answer = self.search(text, limit=limit + 1)
+        chosen = next((m for m in answer.matches if m.practice.id == practice_id), None)
+        if chosen is None:
+            practice = self.knowledge.practice(practice_id)
+            if practice is None:
+                return answer
+            chosen = Match(practice, self._principles[practice.principle], 0.0, ("chosen",))
+        rest = [m for m in answer.matches if m.practice.id != practice_id]
+        return Answer(text, True, tuple([chosen, *rest][:limit]))
+
     def _match(self, doc: int, raw: float, why: tuple[str, ...]) -> Match:
         practice = self._practices[doc]
         score = round(1 - math.exp(-raw / SCORE_SCALE), 4)
@@ -179,14 +192,17 @@ class PracticeIndex:
             corrected = self._correct(word.surface)
             if corrected is not None:
                 surface, similarity = corrected
-                found.append(Word(f"{word.surface} (≈ {surface})", self._stem_of[surface]))
+                found.append(
+                    Word(f"{word.surface} (≈ {surface})", self._stem_of[surface], word.part)
+                )
                 weights.append(similarity / 100)
             else:
                 unplaced.append(_QueryTerm(word.stem, word.surface, 0.0))
         result = [_QueryTerm(w.stem, w.surface, wt) for w, wt in zip(found, weights, strict=True)]
-        stems = [w.stem for w in found]
-        for pair, first, second in zip(bigrams(stems), found, found[1:], strict=False):
-            result.append(_QueryTerm(pair, f"{first.surface} {second.surface}", 1.0))
+        whole = [w for w in found if not w.part]
+        for first, second in itertools.pairwise(whole):
+            for pair in bigrams([first.stem, second.stem]):
+                result.append(_QueryTerm(pair, f"{first.surface} {second.surface}", 1.0))
         return result + unplaced
 
     def _correct(self, surface: str) -> tuple[str, float] | None:

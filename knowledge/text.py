@@ -24,7 +24,7 @@ STOP_WORDS = frozenset(
     got had hadn has hasn have haven having he her here hers herself him himself his how i if in
     into is isn it its itself just let lets like ll may maybe me might mine more most much must
     my myself need needs no nor not now of off ok okay on once only or other our ours ourselves
-    out over own per please quite rather re really s same say says shall she should shouldn so
+    out over per please quite rather re really s same say says shall she should shouldn so
     some still such t than that thats the their theirs them themselves then there these they
     thing things this those though through thus to too under until up upon us use used using ve
     very via was wasn way ways we well were weren what whats when where whether which while who
@@ -50,6 +50,7 @@ class Word:
 
     surface: str
     stem: str
+    part: bool = False  # a piece of a hyphenated or slashed word, also present whole
 
 
 def normalise(text: str) -> str:
@@ -65,18 +66,19 @@ def words(text: str) -> list[Word]:
         parts = re.split(r"[-/']", token)
         if len(parts) > 1:
             joined = "".join(parts)
-            found.append(Word(joined, stem(joined)))
+            found.append(Word(token, stem(joined)))
         for part in parts:
             # Numbers say little ("wcag 2.2", "€15 fee") and would tie unrelated practices.
             if part and part not in STOP_WORDS and len(part) > 1 and not part.isdigit():
-                found.append(Word(part, stem(part)))
+                found.append(Word(part, stem(part), part=len(parts) > 1))
     return found
 
 
 def terms(text: str) -> list[str]:
-    """Stems and adjacent-stem bigrams ("open_sourc"), the units the index counts."""
-    stems = [w.stem for w in words(text)]
-    return stems + bigrams(stems)
+    """Stems and adjacent-stem bigrams ("open_sourc"), the units the index counts.
+    Bigrams join whole words only: "vendor lock-in" pairs vendor with lockin."""
+    found = words(text)
+    return [w.stem for w in found] + bigrams([w.stem for w in found if not w.part])
 
 
 def bigrams(stems: list[str]) -> list[str]:
