@@ -7,11 +7,15 @@ starts in a fraction of a second.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot.config import Settings
+from bot.errors import SettingsError, StartupError
 from knowledge.index import Answer, PracticeIndex
 from knowledge.loader import default_knowledge
 from knowledge.models import KnowledgeError
@@ -84,6 +88,67 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settings() -> Settings:
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = ".".join(str(part) for part in error["loc"]).upper()
+        raise SettingsError(f"{name}: {error['msg']}") from None
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bot.app import build_app
+    from bot.server import serve_forever, web_app
+
+    settings = _settings()
+    settings.require("slack_bot_token", "slack_signing_secret")
+    _configure_logging(settings)
+    app = build_app(settings)
+    print(f"principlebot listening on http://{args.host}:{settings.port}/slack/events",
+          file=sys.stderr)
+    asyncio.run(serve_forever(web_app(app), args.host, settings.port))
+    return 0
+
+
+def cmd_socket(_: argparse.Namespace) -> int:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    from bot.app import build_app
+
+    settings = _settings()
+    settings.require("slack_bot_token", "slack_app_token")
+    _configure_logging(settings)
+
+    async def run() -> None:
+        app = build_app(settings)
+        await AsyncSocketModeHandler(app, settings.secret("slack_app_token")).start_async()
+
+    asyncio.run(run())
+    return 0
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from bot.console import run_console
+
+    settings = _settings()
+    _configure_logging(settings)
+    if args.script:
+        try:
+            lines = Path(args.script).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise ValueError(f"{args.script}: cannot read file: {exc.strerror}") from None
+        return asyncio.run(run_console(lines))
+    return asyncio.run(run_console(None))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="principlebot",
@@ -101,6 +166,19 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("file")
     ev.add_argument("--misses", action="store_true", help="list the questions it got wrong")
     ev.set_defaults(run=cmd_eval)
+
+    serve = commands.add_parser("serve", help="run the bot in HTTP mode on $PORT (default 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on")
+    serve.set_defaults(run=cmd_serve)
+
+    socket = commands.add_parser("socket", help="run the bot in Socket Mode (SLACK_APP_TOKEN)")
+    socket.set_defaults(run=cmd_socket)
+
+    console = commands.add_parser(
+        "console", help="try the bot locally: no Slack workspace or tokens needed"
+    )
+    console.add_argument("--script", help="run the lines of FILE instead of prompting")
+    console.set_defaults(run=cmd_console)
     return parser
 
 
@@ -116,9 +194,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
-    except (KnowledgeError, ValueError) as exc:
+    except (KnowledgeError, SettingsError, ValueError) as exc:
         print(f"principlebot: {exc}", file=sys.stderr)
         return 2
+    except StartupError as exc:
+        print(f"principlebot: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
