@@ -1,0 +1,403 @@
+"""Retro actions: add, list, close, retag, assign, delete, coverage by principle, your data.
+
+Plain Python over the database; nothing here knows Slack. Every operation is scoped to a team
+and (except a person's own data and exports) a channel, so one channel never sees another's
+actions. An action is returned to the caller only after its transaction has committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db import RetroActionRow, RetroTagRow, TeamCounter, utcnow
+from knowledge.index import PracticeIndex
+
+MAX_TEXT = 2000
+MAX_TAGS = 3
+STATUSES = ("open", "done", "all")
+
+
+class RetroError(Exception):
+    """A request that cannot be done; the message is written for the person who asked."""
+
+
+class RetroInputError(RetroError):
+    pass
+
+
+class RetroNotFound(RetroError):
+    pass
+
+
+class RetroNotAllowed(RetroError):
+    pass
+
+
+@dataclass(frozen=True)
+class Scope:
+    team_id: str
+    channel_id: str
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A practice id ("4.2") or, when only the principle is known, a principle number ("4")."""
+
+    tag: str
+    principle: int
+
+    @property
+    def is_practice(self) -> bool:
+        return "." in self.tag
+
+
+@dataclass(frozen=True)
+class RetroAction:
+    number: int
+    team_id: str
+    channel_id: str
+    author_id: str
+    owner_id: str | None
+    text: str
+    status: str
+    tags: tuple[Tag, ...]
+    auto_tagged: bool
+    due_date: dt.date | None
+    created_at: dt.datetime
+    done_at: dt.datetime | None
+    permalink: str | None
+
+
+@dataclass(frozen=True)
+class Added:
+    """The action, and whether this request created it (False: a repeat of an earlier one)."""
+
+    action: RetroAction
+    created: bool
+
+
+@dataclass(frozen=True)
+class Page:
+    actions: tuple[RetroAction, ...]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + len(self.actions) < self.total
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Actions per principle over a period; `counts` has every principle, zeros included."""
+
+    counts: dict[int, int]
+    total: int
+    since: dt.datetime
+    until: dt.datetime
+
+    @property
+    def least_covered(self) -> int | None:
+        if not self.counts:
+            return None
+        return min(self.counts, key=lambda number: (self.counts[number], number))
+
+
+def _row_to_action(row: RetroActionRow) -> RetroAction:
+    return RetroAction(
+        number=row.number, team_id=row.team_id, channel_id=row.channel_id,
+        author_id=row.author_id, owner_id=row.owner_id, text=row.text, status=row.status,
+        tags=tuple(Tag(t.tag, t.principle) for t in row.tags), auto_tagged=row.auto_tagged,
+        due_date=row.due_date, created_at=_aware(row.created_at),
+        done_at=_aware(row.done_at) if row.done_at else None, permalink=row.permalink,
+    )
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; everything is stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+class RetroService:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], index: PracticeIndex,
+                 clock: Callable[[], dt.datetime] = utcnow) -> None:
+        self._sessions = sessions
+        self._index = index
+        self._clock = clock
+
+    # ---------------------------------------------------------------- tags
+
+    def resolve_tag(self, token: str) -> Tag:
+        """'#4' a principle, '#4.2' a practice, '#security' a word the matcher resolves."""
+        word = token.strip().lstrip("#").strip()
+        knowledge = self._index.knowledge
+        if re.fullmatch(r"\d+", word):
+            if knowledge.principle(int(word)) is None:
+                raise RetroInputError(f"There is no principle {word}: use 1 to "
+                                      f"{len(knowledge.principles)}.")
+            return Tag(str(int(word)), int(word))
+        if re.fullmatch(r"\d+\.\d+", word):
+            practice = knowledge.practice(word)
+            if practice is None:
+                raise RetroInputError(f"There is no practice {word}. `/principles` lists them.")
+            return Tag(practice.id, practice.principle)
+        answer = self._index.search(word.replace("-", " "), limit=1)
+        if word and answer.confident and answer.matches:
+            match = answer.matches[0]
+            return Tag(match.practice.id, match.principle.number)
+        raise RetroInputError(
+            f"I don't know the tag #{word}. Use a principle (#4), a practice (#4.2) or a word "
+            "I can match to one, like #security or #procurement."
+        )
+
+    def propose_tags(self, text: str) -> tuple[Tag, ...]:
+        """The matcher's tags for untagged text: the top practice when it is confident,
+        otherwise only the top principle; none when nothing matches."""
+        answer = self._index.search(text, limit=1)
+        if not answer.matches:
+            return ()
+        best = answer.matches[0]
+        if answer.confident:
+            return (Tag(best.practice.id, best.principle.number),)
+        return (Tag(str(best.principle.number), best.principle.number),)
+
+    def _checked_tags(self, tokens: Sequence[str]) -> tuple[Tag, ...]:
+        tags = tuple(dict.fromkeys(self.resolve_tag(token) for token in tokens))
+        if len(tags) > MAX_TAGS:
+            raise RetroInputError(f"An action takes at most {MAX_TAGS} tags.")
+        return tags
+
+    # ---------------------------------------------------------------- writing
+
+    async def add(self, scope: Scope, author_id: str, text: str, tags: Sequence[str] = (), *,
+                  owner_id: str | None = None, due_date: dt.date | None = None,
+                  permalink: str | None = None, request_key: str | None = None) -> Added:
+        """Log an action. With `request_key`, a repeat of the same request returns the action
+        the first one created instead of creating another."""
+        text = text.strip()
+        if not text:
+            raise RetroInputError("The action is empty: write what the team will do.")
+        if len(text) > MAX_TEXT:
+            raise RetroInputError(f"The action is {len(text)} characters long; keep it under "
+                                  f"{MAX_TEXT}.")
+        chosen = self._checked_tags(tags)
+        auto = not chosen
+        if auto:
+            chosen = self.propose_tags(text)
+        if request_key:
+            existing = await self._by_request_key(scope.team_id, request_key)
+            if existing:
+                return Added(existing, created=False)
+        try:
+            async with self._sessions() as session, session.begin():
+                number = await self._next_number(session, scope.team_id)
+                # Taken after the number, under its lock, so newest-first matches the numbers.
+                now = self._clock()
+                row = RetroActionRow(
+                    team_id=scope.team_id, channel_id=scope.channel_id, number=number,
+                    author_id=author_id, owner_id=owner_id, text=text, status="open",
+                    auto_tagged=auto, due_date=due_date, permalink=permalink,
+                    request_key=request_key, created_at=now, updated_at=now,
+                )
+                row.tags = [RetroTagRow(tag=t.tag, principle=t.principle, team_id=scope.team_id,
+                                        position=i) for i, t in enumerate(chosen)]
+                session.add(row)
+            return Added(_row_to_action(row), created=True)
+        except IntegrityError:
+            # A concurrent delivery of the same request won the race; return its action.
+            if request_key:
+                existing = await self._by_request_key(scope.team_id, request_key)
+                if existing:
+                    return Added(existing, created=False)
+            raise
+
+    async def _by_request_key(self, team_id: str, request_key: str) -> RetroAction | None:
+        async with self._sessions() as session:
+            row = await session.scalar(select(RetroActionRow).where(
+                RetroActionRow.team_id == team_id, RetroActionRow.request_key == request_key))
+            return _row_to_action(row) if row else None
+
+    @staticmethod
+    async def _next_number(session: AsyncSession, team_id: str) -> int:
+        """One atomic upsert: concurrent adds in a team each get a different number."""
+        dialect = session.bind.dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = (
+            insert(TeamCounter).values(team_id=team_id, last_number=1)
+            .on_conflict_do_update(index_elements=[TeamCounter.team_id],
+                                   set_={"last_number": TeamCounter.last_number + 1})
+            .returning(TeamCounter.last_number)
+        )
+        return int((await session.execute(statement)).scalar_one())
+
+    async def _change(self, scope: Scope, number: int,
+                      change: Callable[[RetroActionRow], None]) -> RetroAction:
+        async with self._sessions() as session, session.begin():
+            row = await session.scalar(
+                self._in_scope(scope).where(RetroActionRow.number == number).with_for_update()
+            )
+            if row is None:
+                raise RetroNotFound(f"There is no action #{number} in this channel. "
+                                    "`/retro list all` shows this channel's actions.")
+            change(row)
+            row.updated_at = self._clock()
+        return _row_to_action(row)
+
+    async def set_done(self, scope: Scope, number: int, done: bool) -> RetroAction:
+        def apply(row: RetroActionRow) -> None:
+            row.status = "done" if done else "open"
+            row.done_at = self._clock() if done else None
+        return await self._change(scope, number, apply)
+
+    async def change_tags(self, scope: Scope, number: int, tags: Sequence[str]) -> RetroAction:
+        chosen = self._checked_tags(tags)
+        if not chosen:
+            raise RetroInputError("Give at least one tag, e.g. #4 or #4.2.")
+
+        def apply(row: RetroActionRow) -> None:
+            row.tags = [RetroTagRow(tag=t.tag, principle=t.principle, team_id=row.team_id,
+                                    position=i) for i, t in enumerate(chosen)]
+            row.auto_tagged = False
+        return await self._change(scope, number, apply)
+
+    async def assign(self, scope: Scope, number: int, owner_id: str | None) -> RetroAction:
+        def apply(row: RetroActionRow) -> None:
+            row.owner_id = owner_id
+        return await self._change(scope, number, apply)
+
+    async def set_due(self, scope: Scope, number: int, due_date: dt.date | None) -> RetroAction:
+        def apply(row: RetroActionRow) -> None:
+            row.due_date = due_date
+        return await self._change(scope, number, apply)
+
+    async def delete(self, scope: Scope, number: int, actor_id: str) -> RetroAction:
+        async with self._sessions() as session, session.begin():
+            row = await session.scalar(
+                self._in_scope(scope).where(RetroActionRow.number == number).with_for_update()
+            )
+            if row is None:
+                raise RetroNotFound(f"There is no action #{number} in this channel.")
+            if actor_id not in (row.author_id, row.owner_id):
+                raise RetroNotAllowed(f"Only the author or the owner of #{number} can delete it.")
+            action = _row_to_action(row)
+            await session.delete(row)
+        return action
+
+    # ---------------------------------------------------------------- reading
+
+    @staticmethod
+    def _in_scope(scope: Scope) -> Select[tuple[RetroActionRow]]:
+        return select(RetroActionRow).where(RetroActionRow.team_id == scope.team_id,
+                                            RetroActionRow.channel_id == scope.channel_id)
+
+    async def get(self, scope: Scope, number: int) -> RetroAction:
+        async with self._sessions() as session:
+            row = await session.scalar(self._in_scope(scope)
+                                       .where(RetroActionRow.number == number))
+            if row is None:
+                raise RetroNotFound(f"There is no action #{number} in this channel.")
+            return _row_to_action(row)
+
+    async def list_actions(self, scope: Scope, *, status: str = "open",
+                           principle: int | None = None, owner_id: str | None = None,
+                           offset: int = 0, limit: int = 10) -> Page:
+        """This channel's actions, newest first, a page at a time."""
+        if status not in STATUSES:
+            raise RetroInputError("Status is open, done or all.")
+        query = self._in_scope(scope)
+        if status != "all":
+            query = query.where(RetroActionRow.status == status)
+        if principle is not None:
+            query = query.where(RetroActionRow.id.in_(
+                select(RetroTagRow.action_id).where(RetroTagRow.team_id == scope.team_id,
+                                                    RetroTagRow.principle == principle)))
+        if owner_id is not None:
+            query = query.where(RetroActionRow.owner_id == owner_id)
+        return await self._page(query, offset, limit)
+
+    async def _page(self, query: Select[tuple[RetroActionRow]], offset: int, limit: int) -> Page:
+        async with self._sessions() as session:
+            total = await session.scalar(select(func.count()).select_from(query.subquery()))
+            rows = await session.scalars(
+                query.order_by(RetroActionRow.created_at.desc(), RetroActionRow.number.desc())
+                .offset(max(0, offset)).limit(max(1, limit))
+            )
+            return Page(tuple(_row_to_action(r) for r in rows), int(total or 0),
+                        max(0, offset), max(1, limit))
+
+    async def for_person(self, team_id: str, user_id: str, *, status: str = "open",
+                         offset: int = 0, limit: int = 20) -> Page:
+        """Actions the person authored or owns, in any channel of the team."""
+        query = select(RetroActionRow).where(
+            RetroActionRow.team_id == team_id,
+            or_(RetroActionRow.author_id == user_id, RetroActionRow.owner_id == user_id),
+        )
+        if status != "all":
+            query = query.where(RetroActionRow.status == status)
+        return await self._page(query, offset, limit)
+
+    async def coverage(self, team_id: str, *, channel_id: str | None = None,
+                       since: dt.datetime | None = None,
+                       until: dt.datetime | None = None) -> Coverage:
+        """Actions per principle (an action counts once per principle it is tagged with)."""
+        until = until or self._clock()
+        since = since or until - dt.timedelta(weeks=4)
+        query = (
+            select(RetroTagRow.principle, func.count(func.distinct(RetroTagRow.action_id)))
+            .join(RetroActionRow, RetroActionRow.id == RetroTagRow.action_id)
+            .where(RetroTagRow.team_id == team_id, RetroActionRow.team_id == team_id,
+                   RetroActionRow.created_at >= since, RetroActionRow.created_at < until)
+            .group_by(RetroTagRow.principle)
+        )
+        total_query = select(func.count()).select_from(RetroActionRow).where(
+            RetroActionRow.team_id == team_id, RetroActionRow.created_at >= since,
+            RetroActionRow.created_at < until)
+        if channel_id is not None:
+            query = query.where(RetroActionRow.channel_id == channel_id)
+            total_query = total_query.where(RetroActionRow.channel_id == channel_id)
+        async with self._sessions() as session:
+            found = dict((await session.execute(query)).tuples().all())
+            total = int(await session.scalar(total_query) or 0)
+        counts = {p.number: int(found.get(p.number, 0)) for p in self._index.knowledge.principles}
+        return Coverage(counts, total, since, until)
+
+    # ---------------------------------------------------------------- your data
+
+    async def count_authored(self, team_id: str, user_id: str) -> int:
+        async with self._sessions() as session:
+            return int(await session.scalar(select(func.count()).select_from(RetroActionRow)
+                                            .where(RetroActionRow.team_id == team_id,
+                                                   RetroActionRow.author_id == user_id)) or 0)
+
+    async def forget_person(self, team_id: str, user_id: str) -> tuple[int, int]:
+        """Delete what the person authored and take them off what they own.
+        Returns (actions deleted, actions no longer owned by them)."""
+        async with self._sessions() as session, session.begin():
+            deleted = await session.execute(delete(RetroActionRow).where(
+                RetroActionRow.team_id == team_id, RetroActionRow.author_id == user_id))
+            unowned = await session.execute(update(RetroActionRow).where(
+                RetroActionRow.team_id == team_id, RetroActionRow.owner_id == user_id
+            ).values(owner_id=None, updated_at=self._clock()))
+        return int(deleted.rowcount or 0), int(unowned.rowcount or 0)
+
+    async def export(self, *, team_id: str | None = None,
+                     channel_id: str | None = None) -> list[RetroAction]:
+        query = select(RetroActionRow)
+        if team_id is not None:
+            query = query.where(RetroActionRow.team_id == team_id)
+        if channel_id is not None:
+            query = query.where(RetroActionRow.channel_id == channel_id)
+        async with self._sessions() as session:
+            rows = await session.scalars(query.order_by(RetroActionRow.team_id,
+                                                        RetroActionRow.number))
+            return [_row_to_action(r) for r in rows]
