@@ -2,11 +2,16 @@
 
 Request signature verification stays on in every mode; the Web API client talks to
 SLACK_API_URL and retries rate-limited (429), failed-connection and 5xx calls with back-off.
+`Services` holds what the handlers share: the matcher's index, the database and the domain
+services built on it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -15,13 +20,49 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
-from handlers import ask
+from bot.db import create_engine, is_reachable, migrate, session_factory, utcnow
+from bot.dedupe import RecentKeys
+from bot.errors import StartupError
+from bot.retro import RetroService
+from handlers import ask, home, retro
 from knowledge.index import PracticeIndex
 from knowledge.loader import default_knowledge
 
 WEB_API_TIMEOUT_SECONDS = 10
+
+
+@dataclass
+class Services:
+    index: PracticeIndex
+    engine: AsyncEngine
+    retro: RetroService
+    recent: RecentKeys
+    clock: Callable[[], dt.datetime]
+
+    async def prepare(self) -> None:
+        """Apply migrations; one line naming the database when it cannot be reached."""
+        try:
+            await migrate(self.engine)
+        except (OSError, ConnectionError) as error:
+            raise StartupError(f"cannot reach the database ({self.engine.url.render_as_string()}"
+                               f"): {error}") from None
+
+    async def health(self) -> dict[str, object]:
+        return {"database": "reachable" if await is_reachable(self.engine) else "unreachable"}
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def build_services(settings: Settings, index: PracticeIndex | None = None,
+                   clock: Callable[[], dt.datetime] = utcnow) -> Services:
+    index = index or PracticeIndex(default_knowledge())
+    engine = create_engine(settings.database_url)
+    return Services(index, engine, RetroService(session_factory(engine), index, clock),
+                    RecentKeys(), clock)
 
 
 def web_client(settings: Settings) -> AsyncWebClient:
@@ -38,13 +79,15 @@ def web_client(settings: Settings) -> AsyncWebClient:
 
 
 def build_app(
-    settings: Settings, index: PracticeIndex | None = None, *, process_before_response: bool = False
+    settings: Settings, index: PracticeIndex | None = None, *,
+    services: Services | None = None, process_before_response: bool = False,
 ) -> AsyncApp:
     """The bot: one AsyncApp, its Web API client and every feature's listeners.
 
     `process_before_response` makes a dispatch return only when the listener has finished (the
     console uses it to show every answer right after the line that caused it)."""
     logging.getLogger("principlebot").setLevel(settings.log_level)
+    services = services or build_services(settings, index)
     app = AsyncApp(
         client=web_client(settings),
         signing_secret=settings.secret("slack_signing_secret"),
@@ -52,6 +95,7 @@ def build_app(
         process_before_response=process_before_response,
         logger=logging.getLogger("principlebot.bolt"),
     )
-    index = index or PracticeIndex(default_knowledge())
-    ask.register(app, index)
+    ask.register(app, services.index, services.recent)
+    retro.register(app, services)
+    home.register(app, services)
     return app

@@ -102,34 +102,91 @@ def _settings() -> Settings:
 def _configure_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Migration chatter is noise at start-up unless debugging.
+    if settings.log_level != "DEBUG":
+        logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from bot.app import build_app
+    from bot.app import build_app, build_services
     from bot.server import serve_forever, web_app
 
     settings = _settings()
     settings.require("slack_bot_token", "slack_signing_secret")
     _configure_logging(settings)
-    app = build_app(settings)
-    print(f"principlebot listening on http://{args.host}:{settings.port}/slack/events",
-          file=sys.stderr)
-    asyncio.run(serve_forever(web_app(app), args.host, settings.port))
+
+    async def run() -> None:
+        services = build_services(settings)
+        try:
+            await services.prepare()
+            app = build_app(settings, services=services)
+            print(f"principlebot listening on http://{args.host}:{settings.port}/slack/events",
+                  file=sys.stderr)
+            await serve_forever(web_app(app, services.health), args.host, settings.port)
+        finally:
+            await services.close()
+
+    asyncio.run(run())
     return 0
 
 
 def cmd_socket(_: argparse.Namespace) -> int:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    from bot.app import build_app
+    from bot.app import build_app, build_services
 
     settings = _settings()
     settings.require("slack_bot_token", "slack_app_token")
     _configure_logging(settings)
 
     async def run() -> None:
-        app = build_app(settings)
-        await AsyncSocketModeHandler(app, settings.secret("slack_app_token")).start_async()
+        services = build_services(settings)
+        try:
+            await services.prepare()
+            app = build_app(settings, services=services)
+            await AsyncSocketModeHandler(app, settings.secret("slack_app_token")).start_async()
+        finally:
+            await services.close()
+
+    asyncio.run(run())
+    return 0
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    from bot.app import build_services
+
+    settings = _settings()
+
+    async def run() -> None:
+        services = build_services(settings)
+        try:
+            await services.prepare()
+        finally:
+            await services.close()
+
+    asyncio.run(run())
+    print("database is up to date", file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from bot.app import build_services
+    from bot.export import write_actions
+
+    settings = _settings()
+
+    async def run() -> None:
+        services = build_services(settings)
+        try:
+            await services.prepare()
+            actions = await services.retro.export(team_id=args.team, channel_id=args.channel)
+        finally:
+            await services.close()
+        if args.output:
+            with open(args.output, "w", encoding="utf-8", newline="") as out:
+                write_actions(actions, args.format, out)
+        else:
+            write_actions(actions, args.format, sys.stdout)
 
     asyncio.run(run())
     return 0
@@ -179,6 +236,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     console.add_argument("--script", help="run the lines of FILE instead of prompting")
     console.set_defaults(run=cmd_console)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations (release step)")
+    migrate.set_defaults(run=cmd_migrate)
+
+    export = commands.add_parser("export", help="write retro actions as CSV or JSON")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--team", help="only this Slack team id")
+    export.add_argument("--channel", help="only this channel id")
+    export.add_argument("--output", "-o", help="write to FILE instead of standard output")
+    export.set_defaults(run=cmd_export)
     return parser
 
 

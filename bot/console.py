@@ -22,7 +22,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from bot import slack_requests as slack
 from bot.config import Settings
 from bot.slack_standin import RecordedCall, SlackStandIn
-from bot.terminal import Clickable, Rendering, render_blocks
+from bot.terminal import Clickable, Rendering, render_blocks, shown_text
 
 CONSOLE_HELP = """\
 Type as you would in Slack:
@@ -118,7 +118,7 @@ class ConsoleSession:
         if message.get("blocks"):
             render_blocks(message["blocks"], source, shown)
         elif message.get("text"):
-            shown.lines.append(message["text"])
+            shown.lines.append(shown_text(message))
 
     def _show_call(self, call: RecordedCall, shown: Rendering) -> None:
         args = call.args
@@ -203,7 +203,7 @@ def _input_value(element: dict[str, Any], answer: str) -> dict[str, Any]:
 
 async def run_console(lines: Iterable[str] | None, out: TextIO = sys.stdout) -> int:
     """Run the console over `lines` (a script), or interactively when `lines` is None."""
-    from bot.app import build_app
+    from bot.app import build_app, build_services
 
     standin = SlackStandIn()
     await standin.start()
@@ -211,7 +211,14 @@ async def run_console(lines: Iterable[str] | None, out: TextIO = sys.stdout) -> 
     # Environment settings (database, log level) apply; Slack's side is the stand-in.
     settings = Settings(slack_bot_token="xoxb-console", slack_signing_secret=secret,
                         slack_api_url=standin.api_url)
-    app = build_app(settings, process_before_response=True)
+    services = build_services(settings)
+    try:
+        await services.prepare()
+    except BaseException:
+        await standin.stop()
+        await services.close()
+        raise
+    app = build_app(settings, services=services, process_before_response=True)
     session = ConsoleSession(app, standin, secret, out)
     try:
         if lines is None:
@@ -230,6 +237,7 @@ async def run_console(lines: Iterable[str] | None, out: TextIO = sys.stdout) -> 
                     break
     finally:
         await standin.stop()
+        await services.close()
     return 0
 
 
