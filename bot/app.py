@@ -27,7 +27,8 @@ from bot.db import create_engine, is_reachable, migrate, session_factory, utcnow
 from bot.dedupe import RecentKeys
 from bot.errors import StartupError
 from bot.retro import RetroService
-from handlers import ask, home, retro
+from bot.standup import StandupService
+from handlers import ask, home, retro, standup
 from knowledge.index import PracticeIndex
 from knowledge.loader import default_knowledge
 
@@ -39,6 +40,7 @@ class Services:
     index: PracticeIndex
     engine: AsyncEngine
     retro: RetroService
+    standups: StandupService
     recent: RecentKeys
     clock: Callable[[], dt.datetime]
 
@@ -61,8 +63,9 @@ def build_services(settings: Settings, index: PracticeIndex | None = None,
                    clock: Callable[[], dt.datetime] = utcnow) -> Services:
     index = index or PracticeIndex(default_knowledge())
     engine = create_engine(settings.database_url)
-    return Services(index, engine, RetroService(session_factory(engine), index, clock),
-                    RecentKeys(), clock)
+    sessions = session_factory(engine)
+    return Services(index, engine, RetroService(sessions, index, clock),
+                    StandupService(sessions, clock), RecentKeys(), clock)
 
 
 def web_client(settings: Settings) -> AsyncWebClient:
@@ -98,4 +101,5 @@ def build_app(
     ask.register(app, services.index, services.recent)
     retro.register(app, services)
     home.register(app, services)
+    standup.register(app, services)
     return app

@@ -194,6 +194,11 @@ def _input_value(element: dict[str, Any], answer: str) -> dict[str, Any]:
                    element.get("options", [])}]) for o in group["options"]]
         wanted = {a.strip() for a in answer.split(",") if a.strip()}
         return {"type": kind, "selected_options": [o for o in options if o["value"] in wanted]}
+    if kind == "checkboxes":
+        wanted = {a.strip() for a in answer.split(",") if a.strip()}
+        return {"type": kind,
+                "selected_options": [o for o in element.get("options", [])
+                                     if o["value"] in wanted]}
     if kind == "users_select":
         return {"type": kind, "selected_user": answer or None}
     if kind == "datepicker":

@@ -56,7 +56,10 @@ def _checkbox_actions(element: dict[str, Any], block_id: str) -> list[tuple[str,
                  else [*ticked, option])
         action = {"type": "checkboxes", "action_id": element["action_id"],
                   "block_id": block_id, "selected_options": after}
-        result.append((shown_text(option.get("text")), on, action))
+        label = shown_text(option.get("text"))
+        if option.get("description"):
+            label += f"  ({shown_text(option['description'])})"
+        result.append((label, on, action))
     return result
 
 

@@ -1,4 +1,4 @@
-"""Schema of the knowledge files (principles.yaml and organisation overrides).
+"""Schema of the knowledge files (principles.yaml, checklists.yaml and organisation overrides).
 
 A broken file must fail at load with one message naming the file, the entry and the problem, so
 the YAML is parsed into strict pydantic models (unknown fields rejected, no empty text, unique ids,
@@ -147,14 +147,18 @@ def _describe_location(raw: Any, loc: tuple[int | str, ...]) -> str:
     return where + (f", field '{'.'.join(field_path)}'" if field_path else "")
 
 
-def parse_knowledge_file(path: Path) -> KnowledgeFile:
-    """Read and validate one file; raise KnowledgeError with a single readable line."""
+def _read_yaml(path: Path) -> Any:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise KnowledgeError(f"{path}: cannot read file: {exc.strerror}") from None
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"{path}: not valid YAML: {exc}".replace("\n", " ")) from None
+
+
+def parse_knowledge_file(path: Path) -> KnowledgeFile:
+    """Read and validate one file; raise KnowledgeError with a single readable line."""
+    raw = _read_yaml(path)
     try:
         return KnowledgeFile.model_validate(raw)
     except ValidationError as exc:
@@ -213,3 +217,109 @@ def build_knowledge_base(
     if not built or not any(p.practices for p in built):
         raise KnowledgeError(f"{origin}: top level: no practices defined")
     return KnowledgeBase(tuple(built), (extension.source if extension else None) or base.source)
+
+
+# ---------------------------------------------------------------------------- checklists
+
+MAX_CHECKLIST_ITEMS = 10  # Slack allows 10 options in one checkbox group
+SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
+
+
+class ChecklistItemEntry(_Strict):
+    id: Annotated[str, Field(pattern=SLUG)]
+    text: Annotated[Text, Field(max_length=75)]  # Slack's limit for a checkbox label
+    practice: Annotated[str, Field(pattern=PRACTICE_ID.pattern)]
+
+
+class ChecklistEntry(_Strict):
+    name: Annotated[str, Field(pattern=SLUG)]
+    title: Annotated[Text, Field(max_length=100)]
+    description: Text | None = None
+    items: Annotated[list[ChecklistItemEntry], Field(min_length=1, max_length=MAX_CHECKLIST_ITEMS)]
+
+    @model_validator(mode="after")
+    def _item_ids_are_unique(self) -> ChecklistEntry:
+        ids = [item.id for item in self.items]
+        for item_id in ids:
+            if ids.count(item_id) > 1:
+                raise ValueError(f"item {item_id} appears more than once")
+        return self
+
+
+class ChecklistFile(_Strict):
+    """One checklists YAML file; with `extend: true` its checklists are added to the built-in
+    ones (replacing any of the same name) instead of replacing them all."""
+
+    extend: bool = False
+    checklists: list[ChecklistEntry]
+
+    @model_validator(mode="after")
+    def _names_are_unique(self) -> ChecklistFile:
+        names = [c.name for c in self.checklists]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValueError(f"checklist {name} appears more than once")
+        return self
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: str
+    text: str
+    practice_id: str
+
+
+@dataclass(frozen=True)
+class Checklist:
+    name: str
+    title: str
+    description: str
+    items: tuple[ChecklistItem, ...]
+
+
+def parse_checklist_file(path: Path) -> ChecklistFile:
+    raw = _read_yaml(path)
+    try:
+        return ChecklistFile.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        message = first["msg"].removeprefix("Value error, ")
+        raise KnowledgeError(
+            f"{path}: {_describe_checklist_location(raw, first['loc'])}: {message}"
+        ) from None
+
+
+def _describe_checklist_location(raw: Any, loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    node = raw
+    for step in loc:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            node = None
+        if isinstance(step, int) and isinstance(node, dict):
+            parts.append(f"checklist {node['name']}" if "name" in node and "items" in node
+                         else f"item {node.get('id', step + 1)}")
+        elif isinstance(step, str) and step not in ("checklists", "items"):
+            parts.append(f"field '{step}'")
+    return ", ".join(parts) if parts else "top level"
+
+
+def build_checklists(files: list[tuple[Path, ChecklistFile]],
+                     knowledge: KnowledgeBase) -> dict[str, Checklist]:
+    """Checklists by name, later files extending or replacing earlier ones; every item's
+    practice must exist in the knowledge base."""
+    built: dict[str, Checklist] = {}
+    for path, parsed in files:
+        if not parsed.extend:
+            built = {}
+        for entry in parsed.checklists:
+            for item in entry.items:
+                if knowledge.practice(item.practice) is None:
+                    raise KnowledgeError(f"{path}: checklist {entry.name}, item {item.id}: "
+                                         f"practice {item.practice} does not exist")
+            built[entry.name] = Checklist(
+                entry.name, entry.title, entry.description or "",
+                tuple(ChecklistItem(i.id, i.text, i.practice) for i in entry.items),
+            )
+    return built

@@ -61,7 +61,9 @@ def test_manifest_validates_and_declares_the_bot(manifest, validator) -> None:
     features = manifest["features"]
     commands = [c["command"] for c in features["slash_commands"]]
     assert sorted(commands) == ["/principles", "/retro", "/standup"]
-    assert all(c["should_escape"] is False for c in features["slash_commands"])
+    escaping = {c["command"]: c["should_escape"] for c in features["slash_commands"]}
+    # /retro needs user ids for owners and filters; the others take text as typed.
+    assert escaping == {"/principles": False, "/standup": False, "/retro": True}
     shortcuts = {s["callback_id"]: s["type"] for s in features["shortcuts"]}
     assert shortcuts == {"which_principle": "global", "log_retro_action": "message"}
     assert features["bot_user"]["display_name"] == "principlebot"

@@ -1,0 +1,285 @@
+"""Stand-ups from Slack: /standup, the shared checklist's boxes and buttons, the blocker modal.
+
+The message is redrawn after every change from what is stored, one redraw at a time per run
+(in this process), so the last redraw always shows the last committed state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import logging
+import re
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import render_standup as view
+from bot.render import error_text, escape
+from bot.render_retro import log_modal
+from bot.retro import Tag
+from bot.standup import StandupError
+from handlers.guard import guarded
+from handlers.retro import team_of
+from knowledge.loader import default_checklists, principle_checklist
+from knowledge.models import Checklist
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+logger = logging.getLogger("principlebot")
+
+DEFAULT_CHECKLIST = "daily"
+DEFAULT_REPORT_DAYS = 14
+MAX_REPORT_DAYS = 365
+
+
+class _RedrawLocks:
+    """One lock per run, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._users: dict[int, int] = {}
+
+    @contextlib.asynccontextmanager
+    async def for_run(self, run_id: int) -> AsyncIterator[None]:
+        self._users[run_id] = self._users.get(run_id, 0) + 1
+        lock = self._locks.setdefault(run_id, asyncio.Lock())
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[run_id] -= 1
+            if not self._users[run_id]:
+                del self._users[run_id], self._locks[run_id]
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    standups = services.standups
+    knowledge = services.index.knowledge
+    checklists = default_checklists(knowledge)
+    locks = _RedrawLocks()
+
+    def choose_checklist(words: list[str]) -> Checklist | str:
+        """The checklist named by the command, or a message saying what to type instead."""
+        if not words:
+            return checklists[DEFAULT_CHECKLIST] if DEFAULT_CHECKLIST in checklists else next(
+                iter(checklists.values()))
+        if words[0] == "principle" or re.fullmatch(r"p\d+", words[0]):
+            number_text = words[1] if words[0] == "principle" and len(words) > 1 else (
+                words[0][1:] if words[0] != "principle" else "")
+            principle = knowledge.principle(int(number_text)) if number_text.isdigit() else None
+            if principle is None:
+                return (f"There is no principle {escape(number_text) or '(missing)'}: use "
+                        f"`/standup principle 1` to `/standup principle "
+                        f"{len(knowledge.principles)}`.")
+            return principle_checklist(principle)
+        name = words[0]
+        if name in checklists:
+            return checklists[name]
+        return (f"There is no checklist `{escape(name)}`. `/standup list` shows the ones "
+                "there are.")
+
+    @app.command("/standup")
+    @guarded
+    async def standup_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
+                              client: AsyncWebClient) -> None:
+        words = (command.get("text") or "").lower().split()
+        if words[:1] in (["help"], ["?"]):
+            await ack(text="How to use /standup", blocks=view.help_blocks())
+            return
+        if words[:1] == ["list"]:
+            await ack(text="Checklists", blocks=view.list_blocks(checklists, knowledge))
+            return
+        if words[:1] == ["report"]:
+            days = _report_days(words[1:])
+            if isinstance(days, str):
+                await ack(text=error_text(days))
+                return
+            await ack()
+            now = services.clock()
+            report = await standups.report(command["team_id"], command["channel_id"],
+                                           since=now - dt.timedelta(days=days), until=now)
+            await respond(text=f"Stand-ups, last {days} days",
+                          blocks=view.report_blocks(report, days, knowledge))
+            return
+        checklist = choose_checklist(words)
+        if isinstance(checklist, str):
+            await ack(text=error_text(checklist))
+            return
+        await ack()
+        run = await standups.start(command["team_id"], command["channel_id"], checklist,
+                                   command["user_id"])
+        summary = await standups.summary(run.team_id, run.id)
+        try:
+            posted = await client.chat_postMessage(channel=run.channel_id,
+                                                   text=view.run_text(summary),
+                                                   blocks=view.run_blocks(summary))
+        except SlackApiError as error:
+            await standups.mark_unused(run.team_id, run.id)
+            reason = error.response.get("error")
+            hint = ("Invite me to this channel first: `/invite @principlebot`."
+                    if reason in {"not_in_channel", "channel_not_found"} else
+                    "Slack did not accept the message; please try again.")
+            await respond(text=error_text(f"I couldn't post the checklist. {hint}"))
+            return
+        await standups.set_message(run.team_id, run.id, str(posted["ts"]))
+
+    async def redraw(client: AsyncWebClient, team_id: str, run_id: int) -> None:
+        async with locks.for_run(run_id):
+            summary = await standups.next_version(team_id, run_id)
+            if not summary.run.message_ts:
+                return
+            try:
+                await client.chat_update(channel=summary.run.channel_id,
+                                         ts=summary.run.message_ts,
+                                         text=view.run_text(summary),
+                                         blocks=view.run_blocks(summary))
+            except SlackApiError as error:
+                logger.warning("could not redraw stand-up %s: %s", run_id,
+                               error.response.get("error"))
+
+    async def refuse(respond: AsyncRespond, error: StandupError) -> None:
+        await respond(text=error_text(str(error)), response_type="ephemeral",
+                      replace_original=False)
+
+    @app.action("standup_tick")
+    @guarded
+    async def tick(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
+                   respond: AsyncRespond, client: AsyncWebClient) -> None:
+        await ack()
+        try:
+            run_id, version = view.read_items_block_id(action["block_id"])
+        except ValueError:
+            await respond(text=error_text("That checklist is from an older version of me. "
+                                          "Start a new one with `/standup`."),
+                          replace_original=False)
+            return
+        team = team_of(body)
+        selected = [o["value"] for o in action.get("selected_options") or []]
+        try:
+            await standups.tick(team, run_id, body["user"]["id"], version, selected)
+        except StandupError as error:
+            await refuse(respond, error)
+            return
+        await redraw(client, team, run_id)
+
+    @app.action("standup_mine")
+    @guarded
+    async def my_answers(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
+                         respond: AsyncRespond) -> None:
+        await ack()
+        team, user = team_of(body), body["user"]["id"]
+        try:
+            summary = await standups.summary(team, int(action["value"]))
+        except StandupError as error:
+            await refuse(respond, error)
+            return
+        mine = next((r.ticks for r in summary.responses if r.user_id == user), frozenset())
+        await respond(text="Your answers", blocks=view.my_answers_blocks(summary, mine),
+                      response_type="ephemeral", replace_original=False)
+
+    @app.action("standup_tick_mine")
+    @guarded
+    async def tick_mine(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
+                        respond: AsyncRespond, client: AsyncWebClient) -> None:
+        await ack()
+        team = team_of(body)
+        selected = [o["value"] for o in action.get("selected_options") or []]
+        try:
+            run_id = view.read_mine_block_id(action["block_id"])
+        except ValueError:
+            await refuse(respond, StandupError("That checklist is from an older version of me. "
+                                               "Start a new one with `/standup`."))
+            return
+        try:
+            await standups.tick(team, run_id, body["user"]["id"], None, selected)
+        except StandupError as error:
+            await refuse(respond, error)
+            return
+        await redraw(client, team, run_id)
+
+    @app.action("standup_done")
+    @guarded
+    async def done(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
+                   respond: AsyncRespond, client: AsyncWebClient) -> None:
+        await ack()
+        team = team_of(body)
+        try:
+            await standups.set_done(team, int(action["value"]), body["user"]["id"])
+        except StandupError as error:
+            await refuse(respond, error)
+            return
+        await redraw(client, team, int(action["value"]))
+
+    @app.action("standup_blocked")
+    @guarded
+    async def blocked(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
+                      respond: AsyncRespond, client: AsyncWebClient) -> None:
+        await ack()
+        run_id = int(action["value"])
+        try:
+            summary = await standups.summary(team_of(body), run_id)
+        except StandupError as error:
+            await refuse(respond, error)
+            return
+        try:
+            await client.views_open(trigger_id=body["trigger_id"], view=view.blocked_modal(
+                run_id, summary.run.channel_id, summary.run.message_ts or ""))
+        except SlackApiError as error:
+            logger.warning("views.open failed: %s", error.response.get("error"))
+            await respond(text=error_text("I couldn't open the form; please try again."),
+                          replace_original=False)
+
+    @app.view(view.BLOCKED_MODAL_CALLBACK)
+    @guarded
+    async def blocked_submitted(ack: AsyncAck, body: dict[str, Any],
+                                client: AsyncWebClient) -> None:
+        submitted = body["view"]
+        metadata = json.loads(submitted.get("private_metadata") or "{}")
+        values = submitted["state"]["values"]
+        note = values.get(view.FIELD_NOTE, {}).get(view.FIELD_NOTE, {}).get("value") or ""
+        share = bool(values.get(view.FIELD_SHARE, {}).get(view.FIELD_SHARE, {})
+                     .get("selected_options"))
+        team = team_of(body)
+        try:
+            await standups.set_blocked(team, int(metadata["run"]), body["user"]["id"], note,
+                                       share)
+        except StandupError as error:
+            await ack(response_action="errors", errors={view.FIELD_NOTE: str(error)})
+            return
+        await ack()
+        await redraw(client, team, int(metadata["run"]))
+
+    @app.action(re.compile(r"^standup_retro_\d+_\d+$"))
+    @guarded
+    async def log_retro_for_skipped(ack: AsyncAck, action: dict[str, Any],
+                                    body: dict[str, Any], respond: AsyncRespond,
+                                    client: AsyncWebClient) -> None:
+        await ack()
+        practice = knowledge.practice(action["value"])
+        proposed = (Tag(str(practice.principle), practice.principle),) if practice else ()
+        modal = log_modal(knowledge, metadata={"channel": body["channel"]["id"]},
+                          proposed=proposed)
+        try:
+            await client.views_open(trigger_id=body["trigger_id"], view=modal)
+        except SlackApiError as error:
+            logger.warning("views.open failed: %s", error.response.get("error"))
+            await respond(text=error_text("I couldn't open the form. Use `/retro add ...`."),
+                          replace_original=False)
+
+
+def _report_days(words: list[str]) -> int | str:
+    if not words:
+        return DEFAULT_REPORT_DAYS
+    if words[0].isdigit() and 1 <= int(words[0]) <= MAX_REPORT_DAYS:
+        return int(words[0])
+    return (f"`/standup report` takes a number of days from 1 to {MAX_REPORT_DAYS}, "
+            "e.g. `/standup report 30`.")
