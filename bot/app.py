@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -33,6 +34,18 @@ from knowledge.index import PracticeIndex
 from knowledge.loader import default_knowledge
 
 WEB_API_TIMEOUT_SECONDS = 10
+
+
+class _TokenNoticeFilter(logging.Filter):
+    """slack_bolt warns that SLACK_BOT_TOKEN is unused whenever a client is passed, which this
+    app always does (to set the base URL and retry handlers); the client carries the token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_bolt_logger = logging.getLogger("principlebot.bolt")
+_bolt_logger.addFilter(_TokenNoticeFilter())
 
 
 @dataclass
@@ -96,7 +109,7 @@ def build_app(
         signing_secret=settings.secret("slack_signing_secret"),
         request_verification_enabled=True,
         process_before_response=process_before_response,
-        logger=logging.getLogger("principlebot.bolt"),
+        logger=_bolt_logger,
     )
     ask.register(app, services.index, services.recent)
     retro.register(app, services)

@@ -120,8 +120,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         try:
             await services.prepare()
             app = build_app(settings, services=services)
-            print(f"principlebot listening on http://{args.host}:{settings.port}/slack/events",
-                  file=sys.stderr)
             await serve_forever(web_app(app, services.health), args.host, settings.port)
         finally:
             await services.close()

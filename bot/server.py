@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import sys
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -55,6 +56,8 @@ def bound_port(runner: web.AppRunner) -> int:
 
 async def serve_forever(application: web.Application, host: str, port: int) -> None:
     runner = await start(application, host, port)
+    print(f"principlebot listening on http://{host}:{bound_port(runner)}{EVENTS_PATH}",
+          file=sys.stderr, flush=True)
     try:
         await asyncio.Event().wait()
     finally:

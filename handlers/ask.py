@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import render
 from bot.dedupe import RecentKeys
-from handlers.guard import guarded
+from handlers.guard import api_error, guarded
 from handlers.slack_text import plain_text
 from knowledge.index import PracticeIndex
 
@@ -86,7 +86,7 @@ def register(app: AsyncApp, index: PracticeIndex, recent: RecentKeys | None = No
             await client.views_open(trigger_id=body["trigger_id"],
                                     view=render.principle_modal(principle))
         except SlackApiError as error:
-            logger.warning("views.open failed: %s", error.response.get("error"))
+            logger.warning("views.open failed: %s", api_error(error))
             await respond(text=render.principle_title_line(principle),
                           blocks=render.principle_blocks(principle), replace_original=False)
 
@@ -128,7 +128,7 @@ def register(app: AsyncApp, index: PracticeIndex, recent: RecentKeys | None = No
                                           thread_ts=event.get("thread_ts") or event["ts"])
         except SlackApiError as error:
             # Nowhere left to tell the person: the post itself is what failed.
-            logger.warning("could not answer in thread: %s", error.response.get("error"))
+            logger.warning("could not answer in thread: %s", api_error(error))
 
     @app.event("app_mention")
     @guarded
@@ -154,7 +154,7 @@ def register(app: AsyncApp, index: PracticeIndex, recent: RecentKeys | None = No
         try:
             await client.views_open(trigger_id=body["trigger_id"], view=render.ask_modal())
         except SlackApiError as error:
-            logger.warning("views.open failed: %s", error.response.get("error"))
+            logger.warning("views.open failed: %s", api_error(error))
 
     @app.view(render.ASK_MODAL_CALLBACK)
     @guarded
@@ -176,7 +176,7 @@ def register(app: AsyncApp, index: PracticeIndex, recent: RecentKeys | None = No
                                           text=render.answer_text(answer),
                                           blocks=render.answer_blocks(answer, shareable=False))
         except SlackApiError as error:
-            logger.warning("could not send the answer by DM: %s", error.response.get("error"))
+            logger.warning("could not send the answer by DM: %s", api_error(error))
 
 
 def _from_a_bot_or_edit(event: dict[str, Any]) -> bool:

@@ -11,6 +11,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+
 from bot.render import error_text
 
 logger = logging.getLogger("principlebot")
@@ -18,11 +20,37 @@ logger = logging.getLogger("principlebot")
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
+def api_error(error: SlackApiError) -> str:
+    """Slack's error code, or the HTTP status when the body was not Slack's JSON (a proxy's
+    plain-text 502, say)."""
+    data = error.response.data
+    if isinstance(data, dict) and data.get("error"):
+        return str(data["error"])
+    return f"HTTP {error.response.status_code}"
+
+
+def checked_respond(respond: Any) -> Callable[..., Awaitable[Any]]:
+    """`respond` that logs a response URL's refusal (expired, used five times, 5xx): the
+    Webhook client returns such failures instead of raising them."""
+
+    async def send(*args: Any, **kwargs: Any) -> Any:
+        response = await respond(*args, **kwargs)
+        if getattr(response, "status_code", 200) != 200:
+            logger.warning("response URL refused the message: HTTP %s %s",
+                           response.status_code, str(response.body)[:200])
+        return response
+
+    return send
+
+
 def guarded(listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-    """Catch and log anything the listener raises; ack if it had not, and tell the user."""
+    """Catch and log anything the listener raises; ack if it had not, and tell the user.
+    Also makes the listener's `respond` log refused messages."""
 
     @functools.wraps(listener)
     async def run(**kwargs: Any) -> None:
+        if kwargs.get("respond") is not None:
+            kwargs["respond"] = checked_respond(kwargs["respond"])
         try:
             await listener(**kwargs)
         except Exception:

@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import render_retro as view
-from handlers.guard import guarded
+from handlers.guard import api_error, guarded
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -35,7 +35,7 @@ async def publish_home(client: AsyncWebClient, services: Services, team_id: str,
         await client.views_publish(user_id=user_id,
                                    view=view.home_view(actions, coverage, knowledge, prompt))
     except SlackApiError as error:
-        logger.warning("views.publish failed: %s", error.response.get("error"))
+        logger.warning("views.publish failed: %s", api_error(error))
 
 
 def register(app: AsyncApp, services: Services) -> None:

@@ -20,7 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import render_retro as view
 from bot.render import error_text, truncate
 from bot.retro import RetroAction, RetroError, RetroInputError, Scope, Tag
-from handlers.guard import guarded
+from handlers.guard import api_error, guarded
 from handlers.home import publish_home
 from handlers.retro_command import RetroCommand, parse_retro_command
 from handlers.slack_text import plain_text
@@ -124,7 +124,7 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             await client.views_open(trigger_id=trigger_id, view=modal)
         except SlackApiError as error:
-            logger.warning("views.open failed: %s", error.response.get("error"))
+            logger.warning("views.open failed: %s", api_error(error))
             await respond(text=error_text("I couldn't open the form. Use "
                                           "`/retro add what we will do #4` instead."))
 
@@ -176,7 +176,7 @@ def register(app: AsyncApp, services: Services) -> None:
             await client.views_open(trigger_id=body["trigger_id"],
                                     view=view.tags_modal(found, knowledge))
         except SlackApiError as error:
-            logger.warning("views.open failed: %s", error.response.get("error"))
+            logger.warning("views.open failed: %s", api_error(error))
             await respond(text=error_text("I couldn't open the form."), replace_original=False)
 
     @app.action("retro_forget_confirm")
@@ -202,7 +202,7 @@ def register(app: AsyncApp, services: Services) -> None:
                                                    message_ts=message.get("ts", ""))
             permalink = found.get("permalink")
         except SlackApiError as error:
-            logger.info("no permalink: %s", error.response.get("error"))
+            logger.info("no permalink: %s", api_error(error))
         await _open_log_modal(client, body["trigger_id"], respond,
                               {"channel": channel, "permalink": permalink or ""},
                               text=truncate(text, 2000), proposed=retro.propose_tags(text),
@@ -242,7 +242,7 @@ def register(app: AsyncApp, services: Services) -> None:
                                           text=view.channel_note(action, knowledge))
         except SlackApiError as error:
             # The action is saved; say so where the bot can always write: a DM.
-            logger.warning("confirmation in channel failed: %s", error.response.get("error"))
+            logger.warning("confirmation in channel failed: %s", api_error(error))
             try:
                 await client.chat_postMessage(
                     channel=user, text=f"Logged #{action.number}",
@@ -270,7 +270,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 channel=action.channel_id, user=body["user"]["id"],
                 text=f"Tags of #{action.number}: {view.tags_text(action, knowledge)}")
         except SlackApiError as error:
-            logger.info("tag change not confirmed: %s", error.response.get("error"))
+            logger.info("tag change not confirmed: %s", api_error(error))
 
     async def _tell(body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
                     message: str) -> None:

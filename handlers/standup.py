@@ -26,7 +26,7 @@ from bot.render import error_text, escape
 from bot.render_retro import log_modal
 from bot.retro import Tag
 from bot.standup import StandupError
-from handlers.guard import guarded
+from handlers.guard import api_error, guarded
 from handlers.retro import team_of
 from knowledge.loader import default_checklists, principle_checklist
 from knowledge.models import Checklist
@@ -124,7 +124,7 @@ def register(app: AsyncApp, services: Services) -> None:
                                                    blocks=view.run_blocks(summary))
         except SlackApiError as error:
             await standups.mark_unused(run.team_id, run.id)
-            reason = error.response.get("error")
+            reason = api_error(error)
             hint = ("Invite me to this channel first: `/invite @principlebot`."
                     if reason in {"not_in_channel", "channel_not_found"} else
                     "Slack did not accept the message; please try again.")
@@ -144,7 +144,7 @@ def register(app: AsyncApp, services: Services) -> None:
                                          blocks=view.run_blocks(summary))
             except SlackApiError as error:
                 logger.warning("could not redraw stand-up %s: %s", run_id,
-                               error.response.get("error"))
+                               api_error(error))
 
     async def refuse(respond: AsyncRespond, error: StandupError) -> None:
         await respond(text=error_text(str(error)), response_type="ephemeral",
@@ -234,7 +234,7 @@ def register(app: AsyncApp, services: Services) -> None:
             await client.views_open(trigger_id=body["trigger_id"], view=view.blocked_modal(
                 run_id, summary.run.channel_id, summary.run.message_ts or ""))
         except SlackApiError as error:
-            logger.warning("views.open failed: %s", error.response.get("error"))
+            logger.warning("views.open failed: %s", api_error(error))
             await respond(text=error_text("I couldn't open the form; please try again."),
                           replace_original=False)
 
@@ -271,7 +271,7 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             await client.views_open(trigger_id=body["trigger_id"], view=modal)
         except SlackApiError as error:
-            logger.warning("views.open failed: %s", error.response.get("error"))
+            logger.warning("views.open failed: %s", api_error(error))
             await respond(text=error_text("I couldn't open the form. Use `/retro add ...`."),
                           replace_original=False)
 
