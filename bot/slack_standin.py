@@ -572,6 +572,14 @@ def _reject_message(method: str, args: dict[str, Any]) -> _Reply | None:
     return _Reply.reject(errors[0][0], "; ".join(reason for _, reason in errors))
 
 
+def message_errors(payload: dict[str, Any]) -> list[str]:
+    """Why Slack would reject `payload` (text, blocks, attachments) as a message; [] if valid.
+
+    The check the stand-in applies to chat.* calls and response URL posts, for messages that never
+    reach it, such as a slash command's answer returned in the ack."""
+    return [reason for _, reason in _message_errors(payload)]
+
+
 def _message_errors(args: dict[str, Any]) -> list[tuple[str, str]]:
     """(Slack error, reason) for a message payload: content present, text length, blocks."""
     errors: list[tuple[str, str]] = []

@@ -24,3 +24,50 @@ def shared_file(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not available on this machine")
     return path
+
+
+# ---------------------------------------------------------------------- end-to-end fixtures
+
+
+@pytest.fixture
+async def slack_double():
+    """Slack's Web API and response URLs, on loopback; any invalid payload fails the test."""
+    from bot.slack_standin import SlackStandIn
+
+    double = SlackStandIn()
+    await double.start()
+    yield double
+    await double.settle()
+    await double.stop()
+    assert double.invalid == [], f"the bot sent payloads Slack would reject: {double.invalid}"
+
+
+@pytest.fixture
+async def bot(slack_double, index, tmp_path):
+    """The bot as `principlebot serve` runs it (services prepared, build_app, bot.server on
+    loopback), Slack's side played by `slack_double`; yields a tests.e2e.BotClient."""
+    import secrets
+
+    import aiohttp
+
+    from bot.app import build_app, build_services
+    from bot.config import Settings
+    from bot.server import EVENTS_PATH, bound_port, start, web_app
+    from tests.e2e import BotClient
+
+    secret = secrets.token_hex(16)
+    settings = Settings(slack_bot_token="xoxb-test", slack_signing_secret=secret,
+                        slack_api_url=slack_double.api_url,
+                        database_url=f"sqlite+aiosqlite:///{tmp_path / 'principlebot.db'}")
+    services = build_services(settings, index)
+    await services.prepare()
+    app = build_app(settings, index=index, services=services)
+    runner = await start(web_app(app, services.health), "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{bound_port(runner)}{EVENTS_PATH}"
+    try:
+        async with aiohttp.ClientSession() as session:
+            yield BotClient(url, secret, slack_double, session)
+            await slack_double.settle()
+    finally:
+        await runner.cleanup()
+        await services.close()
