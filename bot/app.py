@@ -8,9 +8,11 @@ services built on it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncApp
@@ -28,8 +30,10 @@ from bot.db import create_engine, is_reachable, migrate, session_factory, utcnow
 from bot.dedupe import RecentKeys
 from bot.errors import StartupError
 from bot.retro import RetroService
+from bot.schedule import ScheduleService
 from bot.standup import StandupService
 from handlers import ask, home, retro, standup
+from handlers.prompts import make_runner
 from knowledge.index import PracticeIndex
 from knowledge.loader import default_knowledge
 
@@ -54,6 +58,7 @@ class Services:
     engine: AsyncEngine
     retro: RetroService
     standups: StandupService
+    schedules: ScheduleService
     recent: RecentKeys
     clock: Callable[[], dt.datetime]
 
@@ -78,7 +83,8 @@ def build_services(settings: Settings, index: PracticeIndex | None = None,
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     return Services(index, engine, RetroService(sessions, index, clock),
-                    StandupService(sessions, clock), RecentKeys(), clock)
+                    StandupService(sessions, clock), ScheduleService(sessions, clock),
+                    RecentKeys(), clock)
 
 
 def web_client(settings: Settings) -> AsyncWebClient:
@@ -116,3 +122,15 @@ def build_app(
     home.register(app, services)
     standup.register(app, services)
     return app
+
+
+@contextlib.asynccontextmanager
+async def prompt_runner(app: AsyncApp, services: Services) -> AsyncIterator[None]:
+    """Run this process's weekly-prompt runner while the bot is up."""
+    task = asyncio.create_task(make_runner(app.client, services).run_forever())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -108,7 +108,7 @@ def _configure_logging(settings: Settings) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from bot.app import build_app, build_services
+    from bot.app import build_app, build_services, prompt_runner
     from bot.server import serve_forever, web_app
 
     settings = _settings()
@@ -120,7 +120,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         try:
             await services.prepare()
             app = build_app(settings, services=services)
-            await serve_forever(web_app(app, services.health), args.host, settings.port)
+            async with prompt_runner(app, services):
+                await serve_forever(web_app(app, services.health), args.host, settings.port)
         finally:
             await services.close()
 
@@ -131,7 +132,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_socket(_: argparse.Namespace) -> int:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    from bot.app import build_app, build_services
+    from bot.app import build_app, build_services, prompt_runner
 
     settings = _settings()
     settings.require("slack_bot_token", "slack_app_token")
@@ -142,7 +143,8 @@ def cmd_socket(_: argparse.Namespace) -> int:
         try:
             await services.prepare()
             app = build_app(settings, services=services)
-            await AsyncSocketModeHandler(app, settings.secret("slack_app_token")).start_async()
+            async with prompt_runner(app, services):
+                await AsyncSocketModeHandler(app, settings.secret("slack_app_token")).start_async()
         finally:
             await services.close()
 

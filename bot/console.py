@@ -208,7 +208,7 @@ def _input_value(element: dict[str, Any], answer: str) -> dict[str, Any]:
 
 async def run_console(lines: Iterable[str] | None, out: TextIO = sys.stdout) -> int:
     """Run the console over `lines` (a script), or interactively when `lines` is None."""
-    from bot.app import build_app, build_services
+    from bot.app import build_app, build_services, prompt_runner
 
     standin = SlackStandIn()
     await standin.start()
@@ -226,24 +226,29 @@ async def run_console(lines: Iterable[str] | None, out: TextIO = sys.stdout) -> 
     app = build_app(settings, services=services, process_before_response=True)
     session = ConsoleSession(app, standin, secret, out)
     try:
-        if lines is None:
-            session.say("principlebot console. Type !help for what you can do, !quit to leave.")
-            loop = asyncio.get_running_loop()
-            while True:
-                line = await loop.run_in_executor(None, _prompt)
-                if line is None or not await session.handle_line(line):
-                    break
-        else:
-            for line in lines:
-                if not line.strip() or line.lstrip().startswith("#"):
-                    continue
-                session.say(f"> {line.rstrip()}")
-                if not await session.handle_line(line):
-                    break
+        async with prompt_runner(app, services):
+            await _converse(session, lines)
     finally:
         await standin.stop()
         await services.close()
     return 0
+
+
+async def _converse(session: ConsoleSession, lines: Iterable[str] | None) -> None:
+    """Feed the session typed lines (interactive) or a script's lines."""
+    if lines is None:
+        session.say("principlebot console. Type !help for what you can do, !quit to leave.")
+        loop = asyncio.get_running_loop()
+        while True:
+            line = await loop.run_in_executor(None, _prompt)
+            if line is None or not await session.handle_line(line):
+                return
+    for line in lines:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        session.say(f"> {line.rstrip()}")
+        if not await session.handle_line(line):
+            return
 
 
 def _prompt() -> str | None:

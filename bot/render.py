@@ -258,5 +258,6 @@ def help_blocks() -> list[Block]:
 
 
 def error_text(message: str) -> str:
-    """A short, user-facing failure line (never a stack trace)."""
-    return truncate(f":warning: {message}", SECTION_LIMIT)
+    """A short, user-facing failure line (never a stack trace). Messages may quote what the
+    user typed, so they are escaped here, once, for every caller."""
+    return truncate(f":warning: {escape(message)}", SECTION_LIMIT)

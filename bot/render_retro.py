@@ -344,3 +344,47 @@ def home_view(actions: Page, coverage: Coverage, knowledge: KnowledgeBase,
         f"{coverage.total} action(s) logged by your team in the last 4 weeks. "
         "`/retro help` for commands.", CONTEXT_LIMIT)]))
     return View(type="home", blocks=blocks[:100])
+
+
+PROMPT_ACTIONS = 15
+
+
+def weekly_prompt_blocks(week: Coverage, open_actions: Page, month: Coverage,
+                         knowledge: KnowledgeBase, prompt: Practice | None,
+                         channel_id: str) -> list[Block]:
+    """The weekly retro prompt: the week's actions by principle, open actions carried over,
+    the least-covered principle with one of its practices as a question, and a way to log."""
+    logged = {n: c for n, c in week.counts.items() if c}
+    week_lines = ", ".join(f"principle {n}: {c}" for n, c in sorted(logged.items()))
+    blocks: list[Block] = [
+        HeaderBlock(text=_plain("Weekly retro", 150)),
+        SectionBlock(text=_mrkdwn(
+            f"*This week* {week.total} action(s) logged"
+            + (f" \u2014 {week_lines}." if week_lines else ". A good week to start."))),
+    ]
+    if open_actions.actions:
+        blocks.append(SectionBlock(text=_mrkdwn(
+            f"*Still open* ({open_actions.total}) \u2014 tick off what is done:")))
+        for action in open_actions.actions[:PROMPT_ACTIONS]:
+            blocks += action_blocks(action, knowledge)
+        if open_actions.total > PROMPT_ACTIONS:
+            blocks.append(ContextBlock(elements=[_mrkdwn(
+                f"\u2026and {open_actions.total - PROMPT_ACTIONS} more: `/retro list`.",
+                CONTEXT_LIMIT)]))
+    least = knowledge.principle(month.least_covered or 0)
+    if least and prompt:
+        blocks.append(SectionBlock(text=_mrkdwn(
+            f"*Least covered in the last 4 weeks: principle {least.number}, {least.title}*\n"
+            + practice_question(prompt))))
+    blocks.append(ActionsBlock(block_id="retro_prompt_actions", elements=[
+        ButtonElement(text=_plain("Log an action", 75), action_id="retro_log_open",
+                      value=channel_id, style="primary"),
+    ]))
+    return blocks[:50]
+
+
+def schedule_text(description: str, next_local: str, paused_reason: str | None) -> str:
+    if paused_reason:
+        return (f"Weekly retro prompt: {description}. *Paused* ({paused_reason}). "
+                "Invite me to the channel if needed, then `/retro schedule resume`.")
+    return f"Weekly retro prompt: {description}. Next: {next_local}."

@@ -20,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import render_retro as view
 from bot.render import error_text, truncate
 from bot.retro import RetroAction, RetroError, RetroInputError, Scope, Tag
+from bot.schedule import ScheduleError, parse_weekly_time
 from handlers.guard import api_error, guarded
 from handlers.home import publish_home
 from handlers.retro_command import RetroCommand, parse_retro_command
@@ -65,7 +66,7 @@ def register(app: AsyncApp, services: Services) -> None:
         user = command["user_id"]
         try:
             await _run(parsed, scope, user, command, respond, client)
-        except RetroError as error:
+        except (RetroError, ScheduleError) as error:
             await respond(text=error_text(str(error)), response_type="ephemeral")
 
     async def _run(parsed: RetroCommand, scope: Scope, user: str, command: dict[str, Any],
@@ -95,11 +96,47 @@ def register(app: AsyncApp, services: Services) -> None:
             authored = await retro.count_authored(scope.team_id, user)
             await respond(text="Delete your data?",
                           blocks=view.forget_confirmation_blocks(authored))
+        elif parsed.verb == "schedule":
+            await respond(text=await _schedule(scope, user, list(parsed.words), client))
         elif parsed.verb == "modal":
             await _open_log_modal(client, command["trigger_id"], respond,
                                   {"channel": scope.channel_id})
         else:
             await respond(text=error_text("`/retro help` lists what I can do."))
+
+    async def _schedule(scope: Scope, user: str, words: list[str],
+                        client: AsyncWebClient) -> str:
+        schedules = services.schedules
+        lowered = [w.lower() for w in words]
+        if lowered == ["off"]:
+            removed = await schedules.remove(scope.team_id, scope.channel_id)
+            return ("Weekly retro prompt turned off for this channel." if removed
+                    else "This channel has no weekly retro prompt.")
+        if lowered in (["resume"], ["on"]):
+            found = await schedules.resume(scope.team_id, scope.channel_id)
+        elif not words:
+            found = await schedules.get(scope.team_id, scope.channel_id)
+            if found is None:
+                return ("This channel has no weekly retro prompt. Set one with "
+                        "`/retro schedule friday 15:30` (your time zone) or "
+                        "`/retro schedule fri 3pm Europe/Paris`.")
+        else:
+            zone = await _user_zone(client, user)
+            found = await schedules.set(scope.team_id, scope.channel_id,
+                                        parse_weekly_time(words, zone), user)
+        next_local = found.next_run_at.astimezone(found.when.zone)
+        return view.schedule_text(found.when.describe(),
+                                  next_local.strftime("%A %d %B %Y, %H:%M %Z"),
+                                  found.paused_reason)
+
+    async def _user_zone(client: AsyncWebClient, user: str) -> str:
+        """The person's Slack time zone, the default for a schedule they set."""
+        try:
+            info = await client.users_info(user=user)
+            return str(info["user"].get("tz") or "UTC")
+        except SlackApiError as error:
+            logger.info("users.info failed, using UTC: %s", api_error(error))
+            return "UTC"
 
     def _list_message(scope: Scope, page: Any, status: str, principle: int | None,
                       owner: str | None) -> dict[str, Any]:
@@ -147,6 +184,13 @@ def register(app: AsyncApp, services: Services) -> None:
                                      knowledge)
         await respond(text=f"#{updated.number} is {updated.status}", blocks=blocks,
                       replace_original=True)
+
+    @app.action("retro_log_open")
+    @guarded
+    async def log_button(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
+                         respond: AsyncRespond, client: AsyncWebClient) -> None:
+        await ack()
+        await _open_log_modal(client, body["trigger_id"], respond, {"channel": action["value"]})
 
     @app.action("retro_list_more")
     @guarded

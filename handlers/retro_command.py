@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.render import escape
 from handlers.slack_text import plain_text
 
 _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -19,6 +18,7 @@ _TRAILING_TAGS = re.compile(r"(?:\s+#[\w.\-]+)+\s*$")
 @dataclass(frozen=True)
 class RetroCommand:
     verb: str  # add list done reopen delete mydata forget-me help modal schedule unknown
+    # For "unknown": what to tell the user, unescaped (quoting what they typed).
     text: str = ""
     tags: tuple[str, ...] = ()
     number: int | None = None
@@ -56,7 +56,7 @@ def parse_retro_command(raw: str) -> RetroCommand:
         return RetroCommand("forget-me")
     if verb == "schedule":
         return RetroCommand("schedule", words=tuple(rest.split()))
-    return RetroCommand("unknown", text=f"I don't know `/retro {escape(plain_text(verb))}`.")
+    return RetroCommand("unknown", text=f"I don't know `/retro {plain_text(verb)}`.")
 
 
 def _number(text: str) -> int | None:
@@ -93,6 +93,6 @@ def _parse_list(rest: str) -> RetroCommand:
             user = _USER.fullmatch(word).group(1)  # type: ignore[union-attr]
         else:
             return RetroCommand("unknown", text=(
-                f"I don't understand `{escape(plain_text(word))}` in `/retro list`. Try "
+                f"I don't understand `{plain_text(word)}` in `/retro list`. Try "
                 "`/retro list [open|done|all] [#4] [@person]`."))
     return RetroCommand("list", status=status, principle=principle, user_id=user)

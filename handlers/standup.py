@@ -22,7 +22,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import render_standup as view
-from bot.render import error_text, escape
+from bot.render import error_text
 from bot.render_retro import log_modal
 from bot.retro import Tag
 from bot.standup import StandupError
@@ -77,14 +77,14 @@ def register(app: AsyncApp, services: Services) -> None:
                 words[0][1:] if words[0] != "principle" else "")
             principle = knowledge.principle(int(number_text)) if number_text.isdigit() else None
             if principle is None:
-                return (f"There is no principle {escape(number_text) or '(missing)'}: use "
+                return (f"There is no principle {number_text or '(missing)'}: use "
                         f"`/standup principle 1` to `/standup principle "
                         f"{len(knowledge.principles)}`.")
             return principle_checklist(principle)
         name = words[0]
         if name in checklists:
             return checklists[name]
-        return (f"There is no checklist `{escape(name)}`. `/standup list` shows the ones "
+        return (f"There is no checklist `{name}`. `/standup list` shows the ones "
                 "there are.")
 
     @app.command("/standup")

@@ -1,0 +1,77 @@
+"""Posting weekly retro prompts to Slack for the runner in bot.schedule, and telling the person
+who set a prompt when it had to be paused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import render_retro as view
+from bot.retro import Scope
+from bot.schedule import Delivery, Outcome, Runner, Schedule
+from handlers.guard import api_error
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+logger = logging.getLogger("principlebot")
+
+# Errors that will not go away by retrying: someone has to invite the bot or unarchive.
+PAUSE_REASONS = {
+    "not_in_channel": "I am not a member of the channel",
+    "channel_not_found": "I cannot see the channel (private, or deleted)",
+    "is_archived": "the channel is archived",
+    "channel_is_archived": "the channel is archived",
+    "restricted_action": "posting there is restricted",
+}
+
+
+def make_runner(client: AsyncWebClient, services: Services) -> Runner:
+    """The process's prompt runner, posting through `client`."""
+    knowledge = services.index.knowledge
+
+    async def deliver(schedule: Schedule, now: dt.datetime) -> Delivery:
+        scope = Scope(schedule.team_id, schedule.channel_id)
+        week = await services.retro.coverage(schedule.team_id, channel_id=schedule.channel_id,
+                                             since=now - dt.timedelta(days=7), until=now)
+        month = await services.retro.coverage(schedule.team_id, channel_id=schedule.channel_id,
+                                              since=now - dt.timedelta(weeks=4), until=now)
+        open_actions = await services.retro.list_actions(scope, status="open",
+                                                         limit=view.PROMPT_ACTIONS)
+        least = knowledge.principle(month.least_covered or 0)
+        prompt = (least.practices[now.isocalendar().week % len(least.practices)]
+                  if least and least.practices else None)
+        blocks = view.weekly_prompt_blocks(week, open_actions, month, knowledge, prompt,
+                                           schedule.channel_id)
+        try:
+            await client.chat_postMessage(channel=schedule.channel_id, text="Weekly retro",
+                                          blocks=blocks)
+            return Delivery(Outcome.POSTED)
+        except SlackApiError as error:
+            code = api_error(error)
+            if code in PAUSE_REASONS:
+                return Delivery(Outcome.PAUSE, code)
+            logger.warning("weekly prompt for %s failed: %s", schedule.channel_id, code)
+            return Delivery(Outcome.RETRY, code)
+        except (TimeoutError, aiohttp.ClientError) as error:
+            logger.warning("weekly prompt for %s failed: %s", schedule.channel_id, error)
+            return Delivery(Outcome.RETRY, type(error).__name__)
+
+    async def notify_paused(schedule: Schedule, reason: str) -> None:
+        why = PAUSE_REASONS.get(reason, reason)
+        try:
+            await client.chat_postMessage(
+                channel=schedule.created_by,
+                text=(f"I paused the weekly retro prompt for <#{schedule.channel_id}>: {why}. "
+                      "Invite me with `/invite @principlebot` (or unarchive the channel), then "
+                      "type `/retro schedule resume` there."))
+        except SlackApiError as error:
+            logger.warning("could not tell %s about the pause: %s", schedule.created_by,
+                           api_error(error))
+
+    return Runner(services.schedules, deliver, notify_paused, clock=services.clock)
