@@ -51,9 +51,9 @@ def test_direct_references_resolve_directly(index, text, first_ids):
 
 
 def test_a_reference_with_words_ranks_within_the_principle(index):
-    answer = index.search("principle 4 encryption and pen testing", limit=6)
+    answer = index.search("principle 4 carbon footprint of our hosting", limit=6)
     assert {m.practice.principle for m in answer.matches} == {4}
-    assert answer.matches[0].practice.id == "4.2"
+    assert answer.matches[0].practice.id == "4.4"
 
 
 def test_a_version_number_is_not_a_reference(index):
