@@ -23,6 +23,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
@@ -64,11 +65,14 @@ class Services:
 
     async def prepare(self) -> None:
         """Apply migrations; one line naming the database when it cannot be reached."""
+        where = self.engine.url.render_as_string(hide_password=True)
         try:
             await migrate(self.engine)
         except (OSError, ConnectionError) as error:
-            raise StartupError(f"cannot reach the database ({self.engine.url.render_as_string()}"
-                               f"): {error}") from None
+            raise StartupError(f"cannot reach the database ({where}): {error}") from None
+        except DBAPIError as error:
+            first_line = str(error.orig or error).splitlines()[0]
+            raise StartupError(f"cannot migrate the database ({where}): {first_line}") from None
 
     async def health(self) -> dict[str, object]:
         return {"database": "reachable" if await is_reachable(self.engine) else "unreachable"}

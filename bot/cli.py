@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import sys
@@ -107,6 +108,13 @@ def _configure_logging(settings: Settings) -> None:
         logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
+def _freeze_startup_objects() -> None:
+    """Keep what start-up built (index, app, SQLAlchemy metadata) out of garbage collection:
+    full collections scanning it paused every request in flight for 45-90 ms under load."""
+    gc.collect()
+    gc.freeze()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from bot.app import build_app, build_services, prompt_runner
     from bot.server import serve_forever, web_app
@@ -120,6 +128,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         try:
             await services.prepare()
             app = build_app(settings, services=services)
+            _freeze_startup_objects()
             async with prompt_runner(app, services):
                 await serve_forever(web_app(app, services.health), args.host, settings.port)
         finally:
@@ -143,6 +152,7 @@ def cmd_socket(_: argparse.Namespace) -> int:
         try:
             await services.prepare()
             app = build_app(settings, services=services)
+            _freeze_startup_objects()
             async with prompt_runner(app, services):
                 await AsyncSocketModeHandler(app, settings.secret("slack_app_token")).start_async()
         finally:

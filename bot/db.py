@@ -35,6 +35,7 @@ from bot.errors import SettingsError
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Any fixed 64-bit number; the same in every process of the bot.
 MIGRATION_LOCK_KEY = 7_418_220_001
+MIGRATION_LOCK_TIMEOUT = "120s"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -241,17 +242,15 @@ def _upgrade(connection: Connection) -> None:
     from alembic.config import Config
 
     if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-    try:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-    finally:
-        if connection.dialect.name == "postgresql":
-            connection.execute(
-                text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
-            )
+        # A transaction-level lock: released by the commit or rollback that ends the
+        # migration, however it ends, so a failed start cannot leave it held.
+        connection.execute(text(f"SET LOCAL lock_timeout = '{MIGRATION_LOCK_TIMEOUT}'"))
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                           {"key": MIGRATION_LOCK_KEY})
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
 
 
 async def is_reachable(engine: AsyncEngine) -> bool:

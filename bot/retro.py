@@ -352,10 +352,14 @@ class RetroService:
         """Actions per principle (an action counts once per principle it is tagged with)."""
         until = until or self._clock()
         since = since or until - dt.timedelta(weeks=4)
+        # Filter on the actions (team, channel, period: an index) and reach their tags by
+        # primary key; filtering on the tags' own team column made SQLite walk every tag the
+        # team ever had.
         query = (
             select(RetroTagRow.principle, func.count(func.distinct(RetroTagRow.action_id)))
-            .join(RetroActionRow, RetroActionRow.id == RetroTagRow.action_id)
-            .where(RetroTagRow.team_id == team_id, RetroActionRow.team_id == team_id,
+            .select_from(RetroActionRow)
+            .join(RetroTagRow, RetroTagRow.action_id == RetroActionRow.id)
+            .where(RetroActionRow.team_id == team_id,
                    RetroActionRow.created_at >= since, RetroActionRow.created_at < until)
             .group_by(RetroTagRow.principle)
         )
