@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.render import CONTEXT_LIMIT, SECTION_LIMIT, escape, truncate
-from bot.standup import MAX_NOTE, Report, Summary
+from bot.standup import MAX_NOTE, Report, Response, Summary
 from knowledge.models import Checklist, KnowledgeBase
 
 BLOCKED_MODAL_CALLBACK = "standup_blocked_modal"
@@ -60,6 +60,24 @@ def people(user_ids: list[str], shown: int = NAMES_SHOWN) -> str:
     return names + (f" and {hidden} other{'s' if hidden > 1 else ''}" if hidden > 0 else "")
 
 
+def blocked_line(blocked: list[Response], budget: int = SECTION_LIMIT - 200) -> str:
+    """Names (and shared notes) of blocked people, as many as fit in a section, then
+    "and N others": never cut in the middle of a mention or a note."""
+    shown: list[str] = []
+    used = 0
+    for response in blocked[:NAMES_SHOWN]:
+        entry = f"<@{response.user_id}>" + (
+            f" (\u201c{escape(truncate(response.note, NOTE_SHOWN))}\u201d)" if response.note
+            else "")
+        if used + len(entry) + 2 > budget:
+            break
+        shown.append(entry)
+        used += len(entry) + 2
+    hidden = len(blocked) - len(shown)
+    tail = f" and {hidden} other{'s' if hidden > 1 else ''}" if hidden > 0 else ""
+    return ", ".join(shown) + tail
+
+
 def run_blocks(summary: Summary) -> list[Block]:
     """The shared checklist: tick boxes with counts, who responded, who is blocked."""
     run = summary.run
@@ -82,12 +100,8 @@ def run_blocks(summary: Summary) -> list[Block]:
     ]
     blocked = [r for r in summary.responses if r.blocked]
     if blocked:
-        shown = [f"<@{r.user_id}>" + (f" (\u201c{escape(truncate(r.note, NOTE_SHOWN))}\u201d)"
-                                      if r.note else "") for r in blocked[:NAMES_SHOWN]]
-        more = len(blocked) - NAMES_SHOWN
-        blocks.append(SectionBlock(text=_mrkdwn(
-            ":construction: Blocked: " + ", ".join(shown)
-            + (f" and {more} other{'s' if more > 1 else ''}" if more > 0 else ""))))
+        line = blocked_line(blocked)
+        blocks.append(SectionBlock(text=_mrkdwn(f":construction: Blocked: {line}")))
     blocks.append(ContextBlock(elements=[_mrkdwn(f"Responded: {people(responded)}",
                                                  CONTEXT_LIMIT)]))
     blocks.append(ActionsBlock(block_id=f"standup_buttons:{run.id}", elements=[
@@ -175,6 +189,10 @@ def report_blocks(report: Report, days: int, knowledge: KnowledgeBase) -> list[B
     if not report.runs:
         blocks.append(SectionBlock(text=_mrkdwn(
             "No stand-ups in this channel in that period. Start one with `/standup`.")))
+        return blocks
+    if not report.responders:
+        blocks.append(SectionBlock(text=_mrkdwn(
+            f"{report.runs} run(s), 0 people: nobody has ticked anything yet.")))
         return blocks
     lines = [f"{round(100 * i.completion):>3}%  {escape(i.item.text)} ({i.item.practice_id})"
              for i in report.items[:25]]

@@ -23,6 +23,8 @@ from knowledge.index import PracticeIndex
 
 MAX_TEXT = 2000
 MAX_TAGS = 3
+TAG_CANDIDATES = 5
+TAG_PRINCIPLE_SHARE = 0.6
 STATUSES = ("open", "done", "all")
 
 
@@ -151,10 +153,20 @@ class RetroService:
             if practice is None:
                 raise RetroInputError(f"There is no practice {word}. `/principles` lists them.")
             return Tag(practice.id, practice.principle)
-        answer = self._index.search(word.replace("-", " "), limit=1)
+        answer = self._index.search(word.replace("-", " "), limit=TAG_CANDIDATES)
         if word and answer.confident and answer.matches:
             match = answer.matches[0]
             return Tag(match.practice.id, match.principle.number)
+        # A broad word ("security") spreads over several practices of one principle: when most
+        # of the candidates' weight lies in one principle, take its best practice.
+        weight: dict[int, float] = {}
+        for match in answer.matches:
+            weight[match.principle.number] = weight.get(match.principle.number, 0) + match.score
+        if weight:
+            principle, share = max(weight.items(), key=lambda item: (item[1], -item[0]))
+            if share >= TAG_PRINCIPLE_SHARE * sum(weight.values()):
+                best = next(m for m in answer.matches if m.principle.number == principle)
+                return Tag(best.practice.id, principle)
         raise RetroInputError(
             f"I don't know the tag #{word}. Use a principle (#4), a practice (#4.2) or a word "
             "I can match to one, like #security or #procurement."

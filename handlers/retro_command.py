@@ -69,9 +69,12 @@ def _parse_add(rest: str) -> RetroCommand:
     owner_match = re.search(rf"(?:^|\s){_USER.pattern}\s*$", rest)
     tags: tuple[str, ...] = ()
     # Tags and an owner may come in either order at the end.
+    # A leading space lets a text made only of tags (`/retro add #4`) lose them all and be
+    # refused as empty, rather than logged with "#4" as its text.
+    rest = " " + rest
     for _ in range(2):
         tag_match = _TRAILING_TAGS.search(rest)
-        if tag_match and tag_match.start() > 0:
+        if tag_match:
             tags = tuple(tag_match.group().split()) + tags
             rest = rest[: tag_match.start()]
         owner_match = re.search(rf"\s{_USER.pattern}\s*$", rest)
