@@ -382,7 +382,7 @@ class RetroService:
             query = query.where(RetroActionRow.channel_id == channel_id)
             total_query = total_query.where(RetroActionRow.channel_id == channel_id)
         async with self._sessions() as session:
-            found = dict((await session.execute(query)).tuples().all())
+            found = {principle: count for principle, count in (await session.execute(query)).all()}
             total = int(await session.scalar(total_query) or 0)
         counts = {p.number: int(found.get(p.number, 0)) for p in self._index.knowledge.principles}
         return Coverage(counts, total, since, until)
