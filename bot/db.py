@@ -241,6 +241,11 @@ def _upgrade(connection: Connection) -> None:
     from alembic import command
     from alembic.config import Config
 
+    # One transaction for the whole upgrade, begun here so Alembic commits nothing itself: a
+    # process starting at the same moment sees the old schema or the new one, never a half.
+    # On SQLite the begin takes the write lock (BEGIN IMMEDIATE), so starts queue up.
+    if not connection.in_transaction():
+        connection.begin()
     if connection.dialect.name == "postgresql":
         # A transaction-level lock: released by the commit or rollback that ends the
         # migration, however it ends, so a failed start cannot leave it held.
