@@ -141,6 +141,15 @@ def next_run(when: WeeklyTime, after: dt.datetime) -> dt.datetime:
         local_day += dt.timedelta(days=7)
 
 
+def latest_occurrence(when: WeeklyTime, now: dt.datetime) -> dt.datetime:
+    """The last moment at or before `now` when it was `when` in its zone."""
+    # Occurrences are a week apart, give or take a DST hour: one lies in any 8-day window.
+    found = cursor = next_run(when, now - dt.timedelta(days=8))
+    while cursor <= now:
+        found, cursor = cursor, next_run(when, cursor)
+    return found
+
+
 @dataclass(frozen=True)
 class Schedule:
     id: int
@@ -256,6 +265,7 @@ class Outcome(enum.Enum):
 class Delivery:
     outcome: Outcome
     reason: str = ""
+    retry_after: float | None = None  # seconds Slack asked us to wait (429)
 
 
 Deliver = Callable[[Schedule, dt.datetime], Awaitable[Delivery]]
@@ -285,9 +295,11 @@ class Runner:
             claimed_next = await self._schedules.claim(schedule, now)
             if claimed_next is None:
                 continue  # another runner has it
-            if now - schedule.next_run_at >= CATCH_UP_LIMIT:
-                logger.info("skipped a prompt for %s: %s late", schedule.channel_id,
-                            now - schedule.next_run_at)
+            # Lateness counts from the latest missed occurrence: after weeks of downtime the
+            # prompt due two hours ago still fires (once), the older ones do not.
+            late = now - latest_occurrence(schedule.when, now)
+            if late >= CATCH_UP_LIMIT:
+                logger.info("skipped a prompt for %s: %s late", schedule.channel_id, late)
                 continue
             if await self._post(schedule, now, claimed_next):
                 posted.append(schedule)
@@ -305,7 +317,7 @@ class Runner:
                 return False
             if delay is None:
                 break
-            await self._sleep(delay)
+            await self._sleep(max(delay, delivery.retry_after or 0.0))
         # Slack kept refusing (429/5xx): hand the prompt back for a later pass, which posts it
         # while it is less than a day late.
         logger.warning("prompt for %s not posted yet; will retry", schedule.channel_id)

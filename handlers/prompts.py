@@ -3,8 +3,10 @@ who set a prompt when it had to be paused."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -31,8 +33,9 @@ PAUSE_REASONS = {
 }
 
 
-def make_runner(client: AsyncWebClient, services: Services) -> Runner:
-    """The process's prompt runner, posting through `client`."""
+def make_runner(client: AsyncWebClient, services: Services,
+                sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> Runner:
+    """The process's prompt runner, posting through `client`; `sleep` waits between retries."""
     knowledge = services.index.knowledge
 
     async def deliver(schedule: Schedule, now: dt.datetime) -> Delivery:
@@ -57,7 +60,7 @@ def make_runner(client: AsyncWebClient, services: Services) -> Runner:
             if code in PAUSE_REASONS:
                 return Delivery(Outcome.PAUSE, code)
             logger.warning("weekly prompt for %s failed: %s", schedule.channel_id, code)
-            return Delivery(Outcome.RETRY, code)
+            return Delivery(Outcome.RETRY, code, retry_after=_retry_after(error))
         except (TimeoutError, aiohttp.ClientError) as error:
             logger.warning("weekly prompt for %s failed: %s", schedule.channel_id, error)
             return Delivery(Outcome.RETRY, type(error).__name__)
@@ -74,4 +77,16 @@ def make_runner(client: AsyncWebClient, services: Services) -> Runner:
             logger.warning("could not tell %s about the pause: %s", schedule.created_by,
                            api_error(error))
 
-    return Runner(services.schedules, deliver, notify_paused, clock=services.clock)
+    return Runner(services.schedules, deliver, notify_paused, clock=services.clock, sleep=sleep)
+
+
+def _retry_after(error: SlackApiError) -> float | None:
+    """Slack's Retry-After (seconds) on a 429, which a retry must wait at least."""
+    headers = {k.lower(): v for k, v in (error.response.headers or {}).items()}
+    value = headers.get("retry-after")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
