@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.db import create_engine, is_reachable, migrate, session_factory, utcnow
-from bot.dedupe import RecentKeys
+from bot.dedupe import KEEP, DeliveryLog
 from bot.errors import StartupError
 from bot.retro import RetroService
 from bot.schedule import ScheduleService
@@ -60,7 +60,7 @@ class Services:
     retro: RetroService
     standups: StandupService
     schedules: ScheduleService
-    recent: RecentKeys
+    deliveries: DeliveryLog
     clock: Callable[[], dt.datetime]
 
     async def prepare(self) -> None:
@@ -88,7 +88,7 @@ def build_services(settings: Settings, index: PracticeIndex | None = None,
     sessions = session_factory(engine)
     return Services(index, engine, RetroService(sessions, index, clock),
                     StandupService(sessions, clock), ScheduleService(sessions, clock),
-                    RecentKeys(), clock)
+                    DeliveryLog(sessions, clock), clock)
 
 
 def web_client(settings: Settings) -> AsyncWebClient:
@@ -121,20 +121,33 @@ def build_app(
         process_before_response=process_before_response,
         logger=_bolt_logger,
     )
-    ask.register(app, services.index, services.recent)
+    ask.register(app, services.index, services.deliveries)
     retro.register(app, services)
     home.register(app, services)
     standup.register(app, services)
     return app
 
 
+HOUSEKEEPING_SECONDS = 3600
+
+
 @contextlib.asynccontextmanager
-async def prompt_runner(app: AsyncApp, services: Services) -> AsyncIterator[None]:
-    """Run this process's weekly-prompt runner while the bot is up."""
-    task = asyncio.create_task(make_runner(app.client, services).run_forever())
+async def background_tasks(app: AsyncApp, services: Services) -> AsyncIterator[None]:
+    """While the bot is up: this process's weekly-prompt runner, and hourly housekeeping."""
+    tasks = [asyncio.create_task(make_runner(app.client, services).run_forever()),
+             asyncio.create_task(_housekeeping(services))]
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _housekeeping(services: Services) -> None:
+    while True:
+        try:
+            await services.deliveries.forget_older_than(services.clock() - KEEP)
+        except Exception:
+            logging.getLogger("principlebot").exception("housekeeping failed")
+        await asyncio.sleep(HOUSEKEEPING_SECONDS)

@@ -116,7 +116,7 @@ def _freeze_startup_objects() -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from bot.app import build_app, build_services, prompt_runner
+    from bot.app import background_tasks, build_app, build_services
     from bot.server import serve_forever, web_app
 
     settings = _settings()
@@ -129,7 +129,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             await services.prepare()
             app = build_app(settings, services=services)
             _freeze_startup_objects()
-            async with prompt_runner(app, services):
+            async with background_tasks(app, services):
                 await serve_forever(web_app(app, services.health), args.host, settings.port)
         finally:
             await services.close()
@@ -141,7 +141,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_socket(_: argparse.Namespace) -> int:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    from bot.app import build_app, build_services, prompt_runner
+    from bot.app import background_tasks, build_app, build_services
 
     settings = _settings()
     settings.require("slack_bot_token", "slack_app_token")
@@ -153,7 +153,7 @@ def cmd_socket(_: argparse.Namespace) -> int:
             await services.prepare()
             app = build_app(settings, services=services)
             _freeze_startup_objects()
-            async with prompt_runner(app, services):
+            async with background_tasks(app, services):
                 await AsyncSocketModeHandler(app, settings.secret("slack_app_token")).start_async()
         finally:
             await services.close()

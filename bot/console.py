@@ -208,7 +208,7 @@ def _input_value(element: dict[str, Any], answer: str) -> dict[str, Any]:
 
 async def run_console(lines: Iterable[str] | None, out: TextIO = sys.stdout) -> int:
     """Run the console over `lines` (a script), or interactively when `lines` is None."""
-    from bot.app import build_app, build_services, prompt_runner
+    from bot.app import background_tasks, build_app, build_services
 
     standin = SlackStandIn()
     await standin.start()
@@ -226,7 +226,7 @@ async def run_console(lines: Iterable[str] | None, out: TextIO = sys.stdout) -> 
     app = build_app(settings, services=services, process_before_response=True)
     session = ConsoleSession(app, standin, secret, out)
     try:
-        async with prompt_runner(app, services):
+        async with background_tasks(app, services):
             await _converse(session, lines)
     finally:
         await standin.stop()

@@ -174,6 +174,17 @@ class RetroScheduleRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class SlackDeliveryRow(Base):
+    """A Slack delivery already handled (event id, view id), for recognising retries."""
+
+    __tablename__ = "slack_deliveries"
+    __table_args__ = (Index("ix_slack_deliveries_seen", "seen_at"),)
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    delivery_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 def database_url(raw: str) -> str:
     """Map the URL forms hosting platforms hand out onto the async drivers."""
     if raw.startswith("postgres://"):

@@ -1,33 +1,46 @@
-"""Remembers recently handled Slack deliveries so a retried one is not handled twice.
+"""Remembers handled Slack deliveries so a retried one is not handled twice.
 
-Slack redelivers an event it thinks went unanswered (X-Slack-Retry-Num), and a person can
-double-click a button; both arrive with the key of the first delivery (event id, action ts).
+Slack redelivers an event it thinks went unanswered (X-Slack-Retry-Num), possibly to another
+bot process, and a person can double-submit a modal; both arrive with the key of the first
+delivery (event id, view id). The keys live in the shared database, so every process sees them.
 """
 
 from __future__ import annotations
 
-import time
-from collections import OrderedDict
+import datetime as dt
 from collections.abc import Callable
 
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-class RecentKeys:
-    """A bounded, time-limited set: `first_time(key)` is true once per key within `ttl` seconds."""
+from bot.db import SlackDeliveryRow, utcnow
 
-    def __init__(self, ttl: float = 3600.0, capacity: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self._ttl = ttl
-        self._capacity = capacity
+# Slack retries within minutes; a day is ample and keeps the table small.
+KEEP = dt.timedelta(days=1)
+
+
+class DeliveryLog:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
+                 clock: Callable[[], dt.datetime] = utcnow) -> None:
+        self._sessions = sessions
         self._clock = clock
-        self._seen: OrderedDict[str, float] = OrderedDict()
 
-    def first_time(self, key: str) -> bool:
+    async def first_time(self, team_id: str, key: str) -> bool:
+        """True for the first delivery of `key` in the team, false for every repeat."""
         now = self._clock()
-        while self._seen and (
-            len(self._seen) >= self._capacity or next(iter(self._seen.values())) < now - self._ttl
-        ):
-            self._seen.popitem(last=False)
-        if key in self._seen:
-            return False
-        self._seen[key] = now
-        return True
+        async with self._sessions() as session, session.begin():
+            insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+            result = await session.execute(
+                insert(SlackDeliveryRow).values(team_id=team_id, delivery_key=key[:255],
+                                                seen_at=now)
+                .on_conflict_do_nothing(index_elements=["team_id", "delivery_key"])
+            )
+            return result.rowcount == 1
+
+    async def forget_older_than(self, moment: dt.datetime) -> int:
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                delete(SlackDeliveryRow).where(SlackDeliveryRow.seen_at < moment))
+            return int(result.rowcount or 0)

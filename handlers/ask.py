@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import render
-from bot.dedupe import RecentKeys
+from bot.dedupe import DeliveryLog
 from handlers.guard import api_error, guarded
 from handlers.slack_text import plain_text
 from knowledge.index import PracticeIndex
@@ -28,9 +28,8 @@ logger = logging.getLogger("principlebot")
 QUESTION_LIMIT = 2000
 
 
-def register(app: AsyncApp, index: PracticeIndex, recent: RecentKeys | None = None) -> None:
+def register(app: AsyncApp, index: PracticeIndex, deliveries: DeliveryLog) -> None:
     """Attach every ask listener to `app`."""
-    recent = recent or RecentKeys()
     knowledge = index.knowledge
 
     @app.command("/principles")
@@ -113,7 +112,8 @@ def register(app: AsyncApp, index: PracticeIndex, recent: RecentKeys | None = No
 
     async def answer_in_thread(event: dict[str, Any], body: dict[str, Any],
                                client: AsyncWebClient, bot_user: str | None) -> None:
-        if not recent.first_time(f"event:{body.get('event_id') or event.get('ts')}"):
+        key = f"event:{body.get('event_id') or event.get('ts')}"
+        if not await deliveries.first_time(str(body.get("team_id", "")), key):
             return
         question = plain_text(event.get("text") or "", drop_user=bot_user)
         answer = index.search(question[:QUESTION_LIMIT])
@@ -168,7 +168,8 @@ def register(app: AsyncApp, index: PracticeIndex, recent: RecentKeys | None = No
                       errors={render.ASK_MODAL_INPUT_BLOCK: "Type a question or a situation."})
             return
         await ack()
-        if not recent.first_time(f"view:{view.get('id')}:{view.get('hash')}"):
+        team = str(body.get("team", {}).get("id") or body["user"].get("team_id", ""))
+        if not await deliveries.first_time(team, f"view:{view.get('id')}"):
             return
         answer = index.search(question[:QUESTION_LIMIT])
         try:

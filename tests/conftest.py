@@ -46,58 +46,18 @@ async def slack_double():
 async def bot(slack_double, index, tmp_path):
     """The bot as `principlebot serve` runs it (services prepared, build_app, bot.server on
     loopback), Slack's side played by `slack_double`; yields a tests.e2e.BotClient."""
-    import secrets
+    from tests.e2e import serving_bot
 
-    import aiohttp
-
-    from bot.app import build_app, build_services
-    from bot.config import Settings
-    from bot.server import EVENTS_PATH, bound_port, start, web_app
-    from tests.e2e import BotClient
-
-    secret = secrets.token_hex(16)
-    settings = Settings(slack_bot_token="xoxb-test", slack_signing_secret=secret,
-                        slack_api_url=slack_double.api_url,
-                        database_url=f"sqlite+aiosqlite:///{tmp_path / 'principlebot.db'}")
-    services = build_services(settings, index)
-    await services.prepare()
-    app = build_app(settings, index=index, services=services)
-    runner = await start(web_app(app, services.health), "127.0.0.1", 0)
-    url = f"http://127.0.0.1:{bound_port(runner)}{EVENTS_PATH}"
-    try:
-        async with aiohttp.ClientSession() as session:
-            yield BotClient(url, secret, slack_double, session)
-            await slack_double.settle()
-    finally:
-        await runner.cleanup()
-        await services.close()
+    url = f"sqlite+aiosqlite:///{tmp_path / 'principlebot.db'}"
+    async with serving_bot(slack_double, index, url) as client:
+        yield client
 
 
 @pytest.fixture
 async def bot_on(slack_double, index, database_url):
     """Like `bot`, on the database `database_url` names (SQLite always; PostgreSQL where
     TEST_DATABASE_URL is set); yields a tests.e2e.BotClient."""
-    import secrets
+    from tests.e2e import serving_bot
 
-    import aiohttp
-
-    from bot.app import build_app, build_services
-    from bot.config import Settings
-    from bot.server import EVENTS_PATH, bound_port, start, web_app
-    from tests.e2e import BotClient
-
-    secret = secrets.token_hex(16)
-    settings = Settings(slack_bot_token="xoxb-test", slack_signing_secret=secret,
-                        slack_api_url=slack_double.api_url, database_url=database_url)
-    services = build_services(settings, index)
-    await services.prepare()
-    app = build_app(settings, index=index, services=services)
-    runner = await start(web_app(app, services.health), "127.0.0.1", 0)
-    url = f"http://127.0.0.1:{bound_port(runner)}{EVENTS_PATH}"
-    try:
-        async with aiohttp.ClientSession() as session:
-            yield BotClient(url, secret, slack_double, session)
-            await slack_double.settle()
-    finally:
-        await runner.cleanup()
-        await services.close()
+    async with serving_bot(slack_double, index, database_url) as client:
+        yield client

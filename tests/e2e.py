@@ -8,6 +8,7 @@ stand-in's Block Kit validation (acks never pass through the stand-in).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
@@ -182,3 +183,33 @@ def best_practice(payload: dict[str, Any]) -> str:
 
 def answers_posted(double: SlackStandIn) -> list[RecordedCall]:
     return double.calls_to("chat.postMessage")
+
+
+@contextlib.asynccontextmanager
+async def serving_bot(double, index, database_url: str, secret: str | None = None):
+    """The bot as `principlebot serve` runs it (services prepared, build_app, bot.server on
+    loopback) on `database_url`, Slack's side played by `double`; yields a BotClient.
+    Two of these on one database with one secret are two replicas of one Slack app."""
+    import secrets
+
+    import aiohttp
+
+    from bot.app import build_app, build_services
+    from bot.config import Settings
+    from bot.server import EVENTS_PATH, bound_port, start, web_app
+
+    secret = secret or secrets.token_hex(16)
+    settings = Settings(slack_bot_token="xoxb-test", slack_signing_secret=secret,
+                        slack_api_url=double.api_url, database_url=database_url)
+    services = build_services(settings, index)
+    await services.prepare()
+    app = build_app(settings, index=index, services=services)
+    runner = await start(web_app(app, services.health), "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{bound_port(runner)}{EVENTS_PATH}"
+    try:
+        async with aiohttp.ClientSession() as session:
+            yield BotClient(url, secret, double, session)
+            await double.settle()
+    finally:
+        await runner.cleanup()
+        await services.close()

@@ -24,6 +24,7 @@ from tests.e2e import (
     interactive_payload,
     live_markup,
     old_timestamp,
+    serving_bot,
     shown,
     shown_texts,
 )
@@ -213,6 +214,22 @@ async def test_a_redelivered_event_is_answered_once(bot):
     assert (await bot.send(request, retry_num=1)).status == 200
     await bot.double.settle()
     assert len(answers_posted(bot.double)) == 1
+
+
+async def test_a_redelivery_to_another_replica_is_answered_once(slack_double, index, tmp_path):
+    """Two bot processes on one database, as when scaled out: Slack retries the event at
+    the other one, which must recognise it."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    secret = "replica-secret"
+    event = slack.message_event(ACTOR, LOCK_IN_QUESTION, mention=BOT_USER)
+    request = slack.event_callback(ACTOR, event)
+    async with serving_bot(slack_double, index, url, secret) as first, \
+            serving_bot(slack_double, index, url, secret) as second:
+        assert (await first.send(request)).status == 200
+        await slack_double.wait_for("chat.postMessage")
+        assert (await second.send(request, retry_num=1)).status == 200
+        await slack_double.settle()
+        assert len(answers_posted(slack_double)) == 1
 
 
 # ---------------------------------------------------------------------- shortcut and modal
