@@ -12,8 +12,9 @@ import gc
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.errors import SettingsError, StartupError
@@ -22,6 +23,11 @@ from knowledge.loader import default_knowledge
 from knowledge.models import KnowledgeError
 
 EXCERPT_CHARS = 280
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+
+    from bot.app import Services
 
 
 def _index() -> PracticeIndex:
@@ -115,12 +121,11 @@ def _freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def _run_bot(settings: Settings, receive: Callable[[AsyncApp, Services], Awaitable[None]]) -> None:
+    """Start-up shared by serve and socket: services, migrations, the app, background tasks;
+    then `receive` takes Slack's requests until the process is stopped."""
     from bot.app import background_tasks, build_app, build_services
-    from bot.server import serve_forever, web_app
 
-    settings = _settings()
-    settings.require("slack_bot_token", "slack_signing_secret")
     _configure_logging(settings)
 
     async def run() -> None:
@@ -130,35 +135,36 @@ def cmd_serve(args: argparse.Namespace) -> int:
             app = build_app(settings, services=services)
             _freeze_startup_objects()
             async with background_tasks(app, services):
-                await serve_forever(web_app(app, services.health), args.host, settings.port)
+                await receive(app, services)
         finally:
             await services.close()
 
     asyncio.run(run())
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bot.server import serve_forever, web_app
+
+    settings = _settings()
+    settings.require("slack_bot_token", "slack_signing_secret")
+
+    async def receive(app: AsyncApp, services: Services) -> None:
+        await serve_forever(web_app(app, services.health), args.host, settings.port)
+
+    _run_bot(settings, receive)
     return 0
 
 
 def cmd_socket(_: argparse.Namespace) -> int:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    from bot.app import background_tasks, build_app, build_services
-
     settings = _settings()
     settings.require("slack_bot_token", "slack_app_token")
-    _configure_logging(settings)
 
-    async def run() -> None:
-        services = build_services(settings)
-        try:
-            await services.prepare()
-            app = build_app(settings, services=services)
-            _freeze_startup_objects()
-            async with background_tasks(app, services):
-                await AsyncSocketModeHandler(app, settings.secret("slack_app_token")).start_async()
-        finally:
-            await services.close()
+    async def receive(app: AsyncApp, _: Services) -> None:
+        await AsyncSocketModeHandler(app, settings.secret("slack_app_token")).start_async()
 
-    asyncio.run(run())
+    _run_bot(settings, receive)
     return 0
 
 

@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import render
 from bot.dedupe import DeliveryLog
-from handlers.guard import api_error, guarded
+from handlers.guard import api_error, guarded, open_modal
 from handlers.slack_text import plain_text
 from knowledge.index import PracticeIndex
 
@@ -81,11 +81,8 @@ def register(app: AsyncApp, index: PracticeIndex, deliveries: DeliveryLog) -> No
             await respond(text=render.error_text("That principle no longer exists."),
                           replace_original=False)
             return
-        try:
-            await client.views_open(trigger_id=body["trigger_id"],
-                                    view=render.principle_modal(principle))
-        except SlackApiError as error:
-            logger.warning("views.open failed: %s", api_error(error))
+        if not await open_modal(client, body["trigger_id"], render.principle_modal(principle),
+                                respond, failure=None):
             await respond(text=render.principle_title_line(principle),
                           blocks=render.principle_blocks(principle), replace_original=False)
 
@@ -151,10 +148,8 @@ def register(app: AsyncApp, index: PracticeIndex, deliveries: DeliveryLog) -> No
     async def which_principle_shortcut(ack: AsyncAck, body: dict[str, Any],
                                        client: AsyncWebClient) -> None:
         await ack()
-        try:
-            await client.views_open(trigger_id=body["trigger_id"], view=render.ask_modal())
-        except SlackApiError as error:
-            logger.warning("views.open failed: %s", api_error(error))
+        # A shortcut has no response URL: nowhere to report a refusal but the log.
+        await open_modal(client, body["trigger_id"], render.ask_modal(), None, failure=None)
 
     @app.view(render.ASK_MODAL_CALLBACK)
     @guarded

@@ -43,6 +43,21 @@ def checked_respond(respond: Any) -> Callable[..., Awaitable[Any]]:
     return send
 
 
+async def open_modal(client: Any, trigger_id: str, view: Any, respond: Any,
+                     failure: str | None) -> bool:
+    """Open a modal. When Slack refuses (an expired trigger, an outage), log it and, given a
+    `failure` message, tell the person in an ephemeral reply. True when it opened."""
+    try:
+        await client.views_open(trigger_id=trigger_id, view=view)
+        return True
+    except SlackApiError as error:
+        logger.warning("views.open failed: %s", api_error(error))
+        if failure:
+            await respond(text=error_text(failure), response_type="ephemeral",
+                          replace_original=False)
+        return False
+
+
 def guarded(listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
     """Catch and log anything the listener raises; ack if it had not, and tell the user.
     Also makes the listener's `respond` log refused messages."""

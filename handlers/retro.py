@@ -21,10 +21,11 @@ from bot import render_retro as view
 from bot.render import error_text, truncate
 from bot.retro import RetroAction, RetroError, RetroInputError, Scope, Tag
 from bot.schedule import ScheduleError, parse_weekly_time
-from handlers.guard import api_error, guarded
+from handlers.guard import api_error, guarded, open_modal
 from handlers.home import publish_home
 from handlers.retro_command import RetroCommand, parse_retro_command
 from handlers.slack_text import plain_text
+from knowledge.models import KnowledgeBase
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -99,8 +100,8 @@ def register(app: AsyncApp, services: Services) -> None:
         elif parsed.verb == "schedule":
             await respond(text=await _schedule(scope, user, list(parsed.words), client))
         elif parsed.verb == "modal":
-            await _open_log_modal(client, command["trigger_id"], respond,
-                                  {"channel": scope.channel_id})
+            await open_log_modal(client, command["trigger_id"], respond, knowledge,
+                                 {"channel": scope.channel_id})
         else:
             await respond(text=error_text("`/retro help` lists what I can do."))
 
@@ -152,19 +153,6 @@ def register(app: AsyncApp, services: Services) -> None:
         await respond(text=view.channel_note(action, knowledge), response_type="in_channel",
                       replace_original=False)
 
-    async def _open_log_modal(client: AsyncWebClient, trigger_id: str, respond: AsyncRespond,
-                              metadata: dict[str, str], text: str = "",
-                              proposed: tuple[Tag, ...] = (),
-                              permalink: str | None = None) -> None:
-        modal = view.log_modal(knowledge, metadata=metadata, text=text, proposed=proposed,
-                               permalink=permalink)
-        try:
-            await client.views_open(trigger_id=trigger_id, view=modal)
-        except SlackApiError as error:
-            logger.warning("views.open failed: %s", api_error(error))
-            await respond(text=error_text("I couldn't open the form. Use "
-                                          "`/retro add what we will do #4` instead."))
-
     @app.action("retro_done")
     @app.action("retro_reopen")
     @guarded
@@ -190,7 +178,8 @@ def register(app: AsyncApp, services: Services) -> None:
     async def log_button(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
                          respond: AsyncRespond, client: AsyncWebClient) -> None:
         await ack()
-        await _open_log_modal(client, body["trigger_id"], respond, {"channel": action["value"]})
+        await open_log_modal(client, body["trigger_id"], respond, knowledge,
+                             {"channel": action["value"]})
 
     @app.action("retro_list_more")
     @guarded
@@ -216,12 +205,8 @@ def register(app: AsyncApp, services: Services) -> None:
         except RetroError as error:
             await _tell(body, respond, client, str(error))
             return
-        try:
-            await client.views_open(trigger_id=body["trigger_id"],
-                                    view=view.tags_modal(found, knowledge))
-        except SlackApiError as error:
-            logger.warning("views.open failed: %s", api_error(error))
-            await respond(text=error_text("I couldn't open the form."), replace_original=False)
+        await open_modal(client, body["trigger_id"], view.tags_modal(found, knowledge), respond,
+                         failure="I couldn't open the form; please try again.")
 
     @app.action("retro_forget_confirm")
     @guarded
@@ -247,8 +232,8 @@ def register(app: AsyncApp, services: Services) -> None:
             permalink = found.get("permalink")
         except SlackApiError as error:
             logger.info("no permalink: %s", api_error(error))
-        await _open_log_modal(client, body["trigger_id"], respond,
-                              {"channel": channel, "permalink": permalink or ""},
+        await open_log_modal(client, body["trigger_id"], respond, knowledge,
+                             {"channel": channel, "permalink": permalink or ""},
                               text=truncate(text, 2000), proposed=retro.propose_tags(text),
                               permalink=permalink)
 
@@ -326,6 +311,16 @@ def register(app: AsyncApp, services: Services) -> None:
             await client.chat_postMessage(channel=body["user"]["id"], text=error_text(message))
         except SlackApiError:
             logger.warning("could not report: %s", message)
+
+
+async def open_log_modal(client: AsyncWebClient, trigger_id: str, respond: AsyncRespond,
+                         knowledge: KnowledgeBase, metadata: dict[str, str], text: str = "",
+                         proposed: tuple[Tag, ...] = (), permalink: str | None = None) -> None:
+    """'Log a retro action', pre-filled; a refusal leaves the person with the command form."""
+    modal = view.log_modal(knowledge, metadata=metadata, text=text, proposed=proposed,
+                           permalink=permalink)
+    await open_modal(client, trigger_id, modal, respond,
+                     failure="I couldn't open the form. Use `/retro add what we will do #4`.")
 
 
 def _input(values: dict[str, Any], block: str, key: str) -> Any:

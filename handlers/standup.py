@@ -23,11 +23,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import render_standup as view
 from bot.render import error_text
-from bot.render_retro import log_modal
 from bot.retro import Tag
 from bot.standup import StandupError
-from handlers.guard import api_error, guarded
-from handlers.retro import team_of
+from handlers.guard import api_error, guarded, open_modal
+from handlers.retro import open_log_modal, team_of
 from knowledge.loader import default_checklists, principle_checklist
 from knowledge.models import Checklist
 
@@ -230,13 +229,9 @@ def register(app: AsyncApp, services: Services) -> None:
         except StandupError as error:
             await refuse(respond, error)
             return
-        try:
-            await client.views_open(trigger_id=body["trigger_id"], view=view.blocked_modal(
-                run_id, summary.run.channel_id, summary.run.message_ts or ""))
-        except SlackApiError as error:
-            logger.warning("views.open failed: %s", api_error(error))
-            await respond(text=error_text("I couldn't open the form; please try again."),
-                          replace_original=False)
+        modal = view.blocked_modal(run_id, summary.run.channel_id, summary.run.message_ts or "")
+        await open_modal(client, body["trigger_id"], modal, respond,
+                         failure="I couldn't open the form; please try again.")
 
     @app.view(view.BLOCKED_MODAL_CALLBACK)
     @guarded
@@ -266,14 +261,8 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack()
         practice = knowledge.practice(action["value"])
         proposed = (Tag(str(practice.principle), practice.principle),) if practice else ()
-        modal = log_modal(knowledge, metadata={"channel": body["channel"]["id"]},
-                          proposed=proposed)
-        try:
-            await client.views_open(trigger_id=body["trigger_id"], view=modal)
-        except SlackApiError as error:
-            logger.warning("views.open failed: %s", api_error(error))
-            await respond(text=error_text("I couldn't open the form. Use `/retro add ...`."),
-                          replace_original=False)
+        await open_log_modal(client, body["trigger_id"], respond, knowledge,
+                             {"channel": body["channel"]["id"]}, proposed=proposed)
 
 
 def _report_days(words: list[str]) -> int | str:

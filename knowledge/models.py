@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 PRACTICE_ID = re.compile(r"^(\d+)\.(\d+)$")
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class KnowledgeError(ValueError):
@@ -120,29 +121,31 @@ class KnowledgeBase:
         return next((pr for pr in self.practices if pr.id == practice_id), None)
 
 
+# A list's entries are named by the key that identifies them, e.g. "practice 4.2".
+_ENTRY_NAMES = {"principles": ("principle", "number"), "practices": ("practice", "id"),
+                "checklists": ("checklist", "name"), "items": ("item", "id")}
+
+
 def _describe_location(raw: Any, loc: tuple[int | str, ...]) -> str:
-    """Turn a pydantic error location into words a person editing the YAML can find."""
+    """Turn a pydantic error location into words a person editing the YAML can find:
+    "principle 4, practice 4.2, field 'title'"."""
     parts: list[str] = []
-    node = raw
     field_path: list[str] = []
+    node, container = raw, None
     for step in loc:
         try:
             node = node[step]
         except (KeyError, IndexError, TypeError):
             node = None
-        if isinstance(step, int) and isinstance(node, dict):
-            if "id" in node:
-                parts = [p for p in parts if not p.startswith("practice")]
-                parts.append(f"practice {node['id']}")
-            elif "number" in node:
-                parts.append(f"principle {node['number']}")
-            else:
-                parts.append(f"entry #{step + 1}")
+        if isinstance(step, int) and container in _ENTRY_NAMES:
+            kind, key = _ENTRY_NAMES[container]
+            name = node.get(key) if isinstance(node, dict) else None
+            parts.append(f"{kind} {name}" if name is not None else f"{kind} #{step + 1}")
             field_path = []
-        elif isinstance(step, str) and step not in ("principles", "practices"):
-            field_path.append(step)
-        elif isinstance(step, int):
-            field_path.append(f"[{step}]")
+        elif isinstance(step, str) and step in _ENTRY_NAMES:
+            container = step
+        else:
+            field_path.append(f"[{step}]" if isinstance(step, int) else step)
     where = ", ".join(parts) if parts else "top level"
     return where + (f", field '{'.'.join(field_path)}'" if field_path else "")
 
@@ -160,17 +163,20 @@ def _read_yaml(path: Path) -> Any:
         raise KnowledgeError(f"{path}: not valid YAML: {exc}".replace("\n", " ")) from None
 
 
-def parse_knowledge_file(path: Path) -> KnowledgeFile:
+def _parse(path: Path, model: type[ModelT]) -> ModelT:
     """Read and validate one file; raise KnowledgeError with a single readable line."""
     raw = _read_yaml(path)
     try:
-        return KnowledgeFile.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         message = first["msg"].removeprefix("Value error, ")
-        raise KnowledgeError(
-            f"{path}: {_describe_location(raw, first['loc'])}: {message}"
-        ) from None
+        where = _describe_location(raw, first["loc"])
+        raise KnowledgeError(f"{path}: {where}: {message}") from None
+
+
+def parse_knowledge_file(path: Path) -> KnowledgeFile:
+    return _parse(path, KnowledgeFile)
 
 
 def build_knowledge_base(
@@ -282,31 +288,7 @@ class Checklist:
 
 
 def parse_checklist_file(path: Path) -> ChecklistFile:
-    raw = _read_yaml(path)
-    try:
-        return ChecklistFile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        message = first["msg"].removeprefix("Value error, ")
-        raise KnowledgeError(
-            f"{path}: {_describe_checklist_location(raw, first['loc'])}: {message}"
-        ) from None
-
-
-def _describe_checklist_location(raw: Any, loc: tuple[int | str, ...]) -> str:
-    parts: list[str] = []
-    node = raw
-    for step in loc:
-        try:
-            node = node[step]
-        except (KeyError, IndexError, TypeError):
-            node = None
-        if isinstance(step, int) and isinstance(node, dict):
-            parts.append(f"checklist {node['name']}" if "name" in node and "items" in node
-                         else f"item {node.get('id', step + 1)}")
-        elif isinstance(step, str) and step not in ("checklists", "items"):
-            parts.append(f"field '{step}'")
-    return ", ".join(parts) if parts else "top level"
+    return _parse(path, ChecklistFile)
 
 
 def build_checklists(files: list[tuple[Path, ChecklistFile]],
