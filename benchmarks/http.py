@@ -27,6 +27,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -35,7 +36,7 @@ from pathlib import Path
 import aiohttp
 from slack_bolt.async_app import AsyncApp
 
-from bot.app import build_app, web_client
+from bot.app import build_app, freeze_startup_objects, web_client
 from bot.config import Settings
 from bot.evaluation import percentile
 from bot.server import EVENTS_PATH, bound_port, start, web_app
@@ -90,10 +91,13 @@ async def serve(target: str, port: int) -> None:
     """Serve `target` until SIGTERM/SIGINT; print `ready PORT` on stdout once listening."""
     standin = SlackStandIn()
     await standin.start()
+    # /principles never touches the database; a scratch one keeps ./data clean.
+    scratch = tempfile.mkdtemp(prefix="principlebot-http-bench-")
     settings = Settings(slack_bot_token=BOT_TOKEN, slack_api_url=standin.api_url,
-                        log_level="WARNING")
+                        log_level="WARNING", database_url=f"sqlite:///{scratch}/bench.db")
     settings.require("slack_signing_secret")
     app = build_app(settings) if target == "bot" else floor_app(settings)
+    freeze_startup_objects()  # as `principlebot serve` does, for both targets
     runner = await start(web_app(app), HOST, port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -64,7 +64,7 @@ from benchmarks.http import (
     process_cpu_seconds,
     stop_server,
 )
-from bot.app import build_app, build_services
+from bot.app import build_app, build_services, freeze_startup_objects
 from bot.config import Settings
 from bot.db import (
     MIGRATION_LOCK_KEY,
@@ -134,6 +134,7 @@ async def serve_bot(port: int) -> None:
     try:
         await services.prepare()
         app = build_app(settings, services=services)
+        freeze_startup_objects()  # as `principlebot serve` does
         runner = await start(web_app(app, services.health), HOST, port)
         print(f"ready {bound_port(runner)}", flush=True)
         try:

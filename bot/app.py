@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -129,6 +130,13 @@ def build_app(
 
 
 HOUSEKEEPING_SECONDS = 3600
+
+
+def freeze_startup_objects() -> None:
+    """Keep what start-up built (index, app, SQLAlchemy metadata) out of garbage collection:
+    full collections scanning it paused every request in flight for 45-90 ms under load."""
+    gc.collect()
+    gc.freeze()
 
 
 @contextlib.asynccontextmanager
