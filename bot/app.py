@@ -1,7 +1,8 @@
 """build_app(settings) -> the slack_bolt AsyncApp with every handler registered.
 
 Request signature verification stays on in every mode; the Web API client talks to
-SLACK_API_URL and retries rate-limited (429), failed-connection and 5xx calls with back-off.
+SLACK_API_URL and retries rate-limited (429) and failed-connection calls with back-off (not
+5xx: a post Slack answered 500 may have gone through, and posts are not idempotent).
 `Services` holds what the handlers share: the matcher's index, the database and the domain
 services built on it.
 """
@@ -21,7 +22,6 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import DBAPIError
@@ -100,7 +100,6 @@ def web_client(settings: Settings) -> AsyncWebClient:
         retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=2),
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
     )
 
@@ -108,12 +107,16 @@ def web_client(settings: Settings) -> AsyncWebClient:
 def build_app(
     settings: Settings, index: PracticeIndex | None = None, *,
     services: Services | None = None, process_before_response: bool = False,
+    socket_mode: bool = False,
 ) -> AsyncApp:
     """The bot: one AsyncApp, its Web API client and every feature's listeners.
 
     `process_before_response` makes a dispatch return only when the listener has finished (the
     console uses it to show every answer right after the line that caused it)."""
     logging.getLogger("principlebot").setLevel(settings.log_level)
+    if not socket_mode:
+        # Without a secret every request would verify: refuse rather than serve unsigned.
+        settings.require("slack_signing_secret")
     services = services or build_services(settings, index)
     app = AsyncApp(
         client=web_client(settings),

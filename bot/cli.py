@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import Settings
+from bot.config import CONSOLE_DATABASE, Settings
 from bot.errors import SettingsError, StartupError
 from knowledge.index import Answer, PracticeIndex
 from knowledge.loader import default_knowledge
@@ -113,7 +113,8 @@ def _configure_logging(settings: Settings) -> None:
         logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-def _run_bot(settings: Settings, receive: Callable[[AsyncApp, Services], Awaitable[None]]) -> None:
+def _run_bot(settings: Settings, receive: Callable[[AsyncApp, Services], Awaitable[None]],
+             *, socket_mode: bool = False) -> None:
     """Start-up shared by serve and socket: services, migrations, the app, background tasks;
     then `receive` takes Slack's requests until the process is stopped."""
     from bot.app import background_tasks, build_app, build_services, freeze_startup_objects
@@ -124,7 +125,7 @@ def _run_bot(settings: Settings, receive: Callable[[AsyncApp, Services], Awaitab
         services = build_services(settings)
         try:
             await services.prepare()
-            app = build_app(settings, services=services)
+            app = build_app(settings, services=services, socket_mode=socket_mode)
             freeze_startup_objects()
             async with background_tasks(app, services):
                 await receive(app, services)
@@ -156,7 +157,7 @@ def cmd_socket(_: argparse.Namespace) -> int:
     async def receive(app: AsyncApp, _: Services) -> None:
         await AsyncSocketModeHandler(app, settings.secret("slack_app_token")).start_async()
 
-    _run_bot(settings, receive)
+    _run_bot(settings, receive, socket_mode=True)
     return 0
 
 
@@ -210,8 +211,8 @@ def cmd_console(args: argparse.Namespace) -> int:
             lines = Path(args.script).read_text(encoding="utf-8").splitlines()
         except OSError as exc:
             raise ValueError(f"{args.script}: cannot read file: {exc.strerror}") from None
-        return asyncio.run(run_console(lines))
-    return asyncio.run(run_console(None))
+        return asyncio.run(run_console(lines, database_url=args.database))
+    return asyncio.run(run_console(None, database_url=args.database))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -243,6 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
         "console", help="try the bot locally: no Slack workspace or tokens needed"
     )
     console.add_argument("--script", help="run the lines of FILE instead of prompting")
+    console.add_argument("--database", default=CONSOLE_DATABASE,
+                         help="the console's own database (never DATABASE_URL; default "
+                              f"{CONSOLE_DATABASE})")
     console.set_defaults(run=cmd_console)
 
     migrate = commands.add_parser("migrate", help="apply database migrations (release step)")

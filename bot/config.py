@@ -10,6 +10,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.errors import SettingsError
 
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{Path('data') / 'principlebot.db'}"
+# The console keeps its own database: DATABASE_URL on a server is production's.
+CONSOLE_DATABASE = f"sqlite+aiosqlite:///{Path('data') / 'console.db'}"
 
 
 class Settings(BaseSettings):

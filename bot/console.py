@@ -20,7 +20,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot import slack_requests as slack
-from bot.config import Settings
+from bot.config import CONSOLE_DATABASE, Settings
 from bot.slack_standin import RecordedCall, SlackStandIn
 from bot.terminal import Clickable, Rendering, render_blocks, shown_text
 
@@ -144,7 +144,7 @@ class ConsoleSession:
                 shown.lines.append("-- App Home --")
             else:
                 shown.lines.append(f"-- modal: {view.get('title', {}).get('text', '')} --")
-                self.open_view = {**view, "id": f"V{len(self.standin.calls)}"}
+                self.open_view = {**view, "id": slack.unique_id("V")}
             render_blocks(view.get("blocks", []), view, shown, in_view=True)
             if any(b.get("type") == "input" for b in view.get("blocks", [])):
                 shown.lines.append("  (fill in and send with: !submit text | more text)")
@@ -206,16 +206,18 @@ def _input_value(element: dict[str, Any], answer: str) -> dict[str, Any]:
     return {"type": kind or "plain_text_input", "value": answer or None}
 
 
-async def run_console(lines: Iterable[str] | None, out: TextIO = sys.stdout) -> int:
+async def run_console(lines: Iterable[str] | None, out: TextIO = sys.stdout,
+                      database_url: str = CONSOLE_DATABASE) -> int:
     """Run the console over `lines` (a script), or interactively when `lines` is None."""
     from bot.app import background_tasks, build_app, build_services
 
     standin = SlackStandIn()
     await standin.start()
     secret = secrets.token_hex(16)
-    # Environment settings (database, log level) apply; Slack's side is the stand-in.
+    # Slack's side is the stand-in, and the database the console's own: never DATABASE_URL,
+    # which on a server is production's (its runner would take real teams' prompts).
     settings = Settings(slack_bot_token="xoxb-console", slack_signing_secret=secret,
-                        slack_api_url=standin.api_url)
+                        slack_api_url=standin.api_url, database_url=database_url)
     services = build_services(settings)
     try:
         await services.prepare()

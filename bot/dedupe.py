@@ -11,11 +11,9 @@ import datetime as dt
 from collections.abc import Callable
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import SlackDeliveryRow, utcnow
+from bot.db import SlackDeliveryRow, insert_for, utcnow
 
 # Slack retries within minutes; a day is ample and keeps the table small.
 KEEP = dt.timedelta(days=1)
@@ -31,7 +29,7 @@ class DeliveryLog:
         """True for the first delivery of `key` in the team, false for every repeat."""
         now = self._clock()
         async with self._sessions() as session, session.begin():
-            insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+            insert = insert_for(session)
             result = await session.execute(
                 insert(SlackDeliveryRow).values(team_id=team_id, delivery_key=key[:255],
                                                 seen_at=now)

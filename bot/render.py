@@ -56,8 +56,12 @@ def quote_user_text(text: str, limit: int = ECHO_LIMIT) -> str:
     return escape(truncate(" ".join(text.split()), limit))
 
 
-def _mrkdwn(text: str, limit: int = SECTION_LIMIT) -> MarkdownTextObject:
+def mrkdwn(text: str, limit: int = SECTION_LIMIT) -> MarkdownTextObject:
     return MarkdownTextObject(text=truncate(text, limit))
+
+
+def plain(text: str, limit: int) -> PlainTextObject:
+    return PlainTextObject(text=truncate(text, limit), emoji=False)
 
 
 def _button(text: str, action_id: str, value: str = "", style: str | None = None) -> ButtonElement:
@@ -70,11 +74,13 @@ def _button(text: str, action_id: str, value: str = "", style: str | None = None
 
 
 def pick_value(query: str, practice_id: str) -> str:
-    """A button's value: the question (so the answer can be rebuilt) and the chosen practice."""
-    budget = BUTTON_VALUE_LIMIT - 40
-    return json.dumps({"q": query[:budget], "p": practice_id}, ensure_ascii=False)[
-        :BUTTON_VALUE_LIMIT
-    ]
+    """A button's value: the question (so the answer can be rebuilt) and the chosen practice.
+    The question is shortened until the JSON fits, so the value always parses."""
+    value = json.dumps({"q": query, "p": practice_id}, ensure_ascii=False)
+    while len(value) > BUTTON_VALUE_LIMIT:
+        query = query[: len(query) - (len(value) - BUTTON_VALUE_LIMIT) - 1]
+        value = json.dumps({"q": query, "p": practice_id}, ensure_ascii=False)
+    return value
 
 
 def read_pick_value(value: str) -> tuple[str, str]:
@@ -83,7 +89,7 @@ def read_pick_value(value: str) -> tuple[str, str]:
 
 
 def _practice_line(match: Match) -> str:
-    return f"*{match.practice.id} {match.practice.title}*"
+    return f"*{match.practice.id} {escape(match.practice.title)}*"
 
 
 def _why(match: Match) -> str:
@@ -101,8 +107,8 @@ def answer_blocks(
     intro = f"<@{asked_by}> asked: {echo}" if asked_by else f"You asked: {echo}"
     if not answer.matches:
         return [
-            SectionBlock(text=_mrkdwn(intro)),
-            SectionBlock(text=_mrkdwn(
+            SectionBlock(text=mrkdwn(intro)),
+            SectionBlock(text=mrkdwn(
                 "I couldn't match that to any practice. Try describing the situation in other "
                 "words, or browse all ten principles with `/principles`."
             )),
@@ -111,12 +117,14 @@ def answer_blocks(
         return _not_sure_blocks(answer, intro)
     best, *others = answer.matches
     blocks: list[Block] = [
-        ContextBlock(elements=[_mrkdwn(intro, CONTEXT_LIMIT)]),
-        SectionBlock(text=_mrkdwn(
-            f"{_practice_line(best)}\nPrinciple {best.principle.number}: {best.principle.title}"
+        ContextBlock(elements=[mrkdwn(intro, CONTEXT_LIMIT)]),
+        SectionBlock(text=mrkdwn(
+            f"{_practice_line(best)}\nPrinciple {best.principle.number}: "
+            f"{escape(best.principle.title)}"
         )),
-        SectionBlock(text=_mrkdwn(f">{truncate(best.practice.description, EXCERPT_LIMIT)}")),
-        ContextBlock(elements=[_mrkdwn(_why(best), CONTEXT_LIMIT)]),
+        SectionBlock(text=mrkdwn(
+            f">{escape(truncate(best.practice.description, EXCERPT_LIMIT))}")),
+        ContextBlock(elements=[mrkdwn(_why(best), CONTEXT_LIMIT)]),
     ]
     buttons = [
         _button(f"{m.practice.id} {m.practice.title}", f"ask_pick_{i}",
@@ -135,8 +143,8 @@ def _not_sure_blocks(answer: Answer, intro: str) -> list[Block]:
     lines = "\n".join(f"\u2022 {_practice_line(m)} (principle {m.principle.number})"
                       for m in answer.matches[:3])
     return [
-        ContextBlock(elements=[_mrkdwn(intro, CONTEXT_LIMIT)]),
-        SectionBlock(text=_mrkdwn(
+        ContextBlock(elements=[mrkdwn(intro, CONTEXT_LIMIT)]),
+        SectionBlock(text=mrkdwn(
             "I'm not sure which practice applies. The closest ones:\n" + lines
         )),
         ActionsBlock(block_id="ask_actions", elements=[
@@ -144,7 +152,7 @@ def _not_sure_blocks(answer: Answer, intro: str) -> list[Block]:
                     pick_value(answer.query, m.practice.id))
             for i, m in enumerate(answer.matches[:3], 1)
         ]),
-        ContextBlock(elements=[_mrkdwn(
+        ContextBlock(elements=[mrkdwn(
             "Try describing the situation in more words, or browse with `/principles`.",
             CONTEXT_LIMIT,
         )]),
@@ -157,7 +165,7 @@ def answer_text(answer: Answer) -> str:
         return "No practice matched that question."
     best = answer.matches[0]
     prefix = "" if answer.confident else "Not sure; closest: "
-    return truncate(f"{prefix}{best.practice.id} {best.practice.title}", SECTION_LIMIT)
+    return truncate(f"{prefix}{best.practice.id} {escape(best.practice.title)}", SECTION_LIMIT)
 
 
 def overview_blocks(knowledge: KnowledgeBase) -> list[Block]:
@@ -167,10 +175,10 @@ def overview_blocks(knowledge: KnowledgeBase) -> list[Block]:
     ]
     for principle in knowledge.principles:
         blocks.append(SectionBlock(
-            text=_mrkdwn(f"*{principle.number}.* {principle.title}"),
+            text=mrkdwn(f"*{principle.number}.* {escape(principle.title)}"),
             accessory=_button("Expand", f"ask_expand_{principle.number}", str(principle.number)),
         ))
-    blocks.append(ContextBlock(elements=[_mrkdwn(
+    blocks.append(ContextBlock(elements=[mrkdwn(
         "Ask about a situation with `/principles your question`. "
         f"Source: {_source_line(knowledge)}", CONTEXT_LIMIT,
     )]))
@@ -188,12 +196,13 @@ def principle_blocks(principle: Principle, *, with_back: bool = False) -> list[B
         HeaderBlock(text=PlainTextObject(
             text=truncate(f"Principle {principle.number}", HEADER_LIMIT)
         )),
-        SectionBlock(text=_mrkdwn(f"*{principle.title}*")),
-        ContextBlock(elements=[_mrkdwn(principle.introduction, CONTEXT_LIMIT)]),
+        SectionBlock(text=mrkdwn(f"*{escape(principle.title)}*")),
+        ContextBlock(elements=[mrkdwn(escape(truncate(principle.introduction,
+                                                       CONTEXT_LIMIT - 200)), CONTEXT_LIMIT)]),
         DividerBlock(),
     ]
     blocks += [
-        SectionBlock(text=_mrkdwn(f"*{p.id} {p.title}*\n{p.description}"))
+        SectionBlock(text=mrkdwn(f"*{p.id} {escape(p.title)}*\n{escape(p.description)}"))
         for p in principle.practices
     ]
     if with_back:
@@ -204,7 +213,7 @@ def principle_blocks(principle: Principle, *, with_back: bool = False) -> list[B
 
 
 def principle_title_line(principle: Principle) -> str:
-    return truncate(f"Principle {principle.number}: {principle.title}", SECTION_LIMIT)
+    return truncate(f"Principle {principle.number}: {escape(principle.title)}", SECTION_LIMIT)
 
 
 def principle_modal(principle: Principle) -> View:
@@ -235,7 +244,7 @@ def ask_modal() -> View:
                     ),
                 ),
             ),
-            ContextBlock(elements=[_mrkdwn("I'll send the answer to you in a direct message.")]),
+            ContextBlock(elements=[mrkdwn("I'll send the answer to you in a direct message.")]),
         ],
     )
 
@@ -254,10 +263,10 @@ def help_blocks() -> list[Block]:
         "*`/retro`* \u2014 log and track retrospective actions tagged by principle "
         "(`/retro help` for more)",
     ])
-    return [SectionBlock(text=_mrkdwn(text))]
+    return [SectionBlock(text=mrkdwn(text))]
 
 
 def error_text(message: str) -> str:
     """A short, user-facing failure line (never a stack trace). Messages may quote what the
     user typed, so they are escaped here, once, for every caller."""
-    return truncate(f":warning: {escape(message)}", SECTION_LIMIT)
+    return f":warning: {escape(truncate(message, SECTION_LIMIT - 500))}"

@@ -17,18 +17,24 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     HeaderBlock,
     InputBlock,
-    MarkdownTextObject,
     Option,
     OptionGroup,
     PlainTextInputElement,
-    PlainTextObject,
     SectionBlock,
     StaticMultiSelectElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
 
-from bot.render import CONTEXT_LIMIT, SECTION_LIMIT, escape, truncate
+from bot.render import (
+    CONTEXT_LIMIT,
+    SECTION_LIMIT,
+    escape,
+    mrkdwn,
+    plain,
+    quote_user_text,
+    truncate,
+)
 from bot.retro import MAX_TAGS, MAX_TEXT, Coverage, Page, RetroAction, Tag
 from knowledge.models import KnowledgeBase, Practice
 
@@ -44,14 +50,6 @@ HOME_ACTIONS = 15
 BAR_WIDTH = 20
 
 
-def _mrkdwn(text: str, limit: int = SECTION_LIMIT) -> MarkdownTextObject:
-    return MarkdownTextObject(text=truncate(text, limit))
-
-
-def _plain(text: str, limit: int) -> PlainTextObject:
-    return PlainTextObject(text=truncate(text, limit), emoji=False)
-
-
 def tag_label(tag: Tag, knowledge: KnowledgeBase) -> str:
     if tag.is_practice:
         practice = knowledge.practice(tag.tag)
@@ -63,13 +61,13 @@ def tag_label(tag: Tag, knowledge: KnowledgeBase) -> str:
 def tags_text(action: RetroAction, knowledge: KnowledgeBase) -> str:
     if not action.tags:
         return "no tag"
-    labels = ", ".join(truncate(tag_label(t, knowledge), 60) for t in action.tags)
+    labels = ", ".join(escape(truncate(tag_label(t, knowledge), 60)) for t in action.tags)
     return labels + (" (auto-tagged)" if action.auto_tagged else "")
 
 
 def action_summary(action: RetroAction) -> str:
     """`#42 fix the form` with the user text escaped and kept short."""
-    return f"*#{action.number}* {escape(truncate(' '.join(action.text.split()), 600))}"
+    return f"*#{action.number}* {quote_user_text(action.text, 500)}"
 
 
 def action_details(action: RetroAction, knowledge: KnowledgeBase) -> str:
@@ -85,10 +83,10 @@ def action_details(action: RetroAction, knowledge: KnowledgeBase) -> str:
 def confirmation_blocks(action: RetroAction, knowledge: KnowledgeBase) -> list[Block]:
     """Shown to the author once the action is saved."""
     return [
-        SectionBlock(text=_mrkdwn(f":white_check_mark: Logged {action_summary(action)}")),
-        ContextBlock(elements=[_mrkdwn(action_details(action, knowledge), CONTEXT_LIMIT)]),
+        SectionBlock(text=mrkdwn(f":white_check_mark: Logged {action_summary(action)}")),
+        ContextBlock(elements=[mrkdwn(action_details(action, knowledge), CONTEXT_LIMIT)]),
         ActionsBlock(block_id=f"retro_confirm_{action.number}", elements=[
-            ButtonElement(text=_plain("Change tags", 75), action_id="retro_change_tags",
+            ButtonElement(text=plain("Change tags", 75), action_id="retro_change_tags",
                           value=f"{action.channel_id}:{action.number}"),
         ]),
     ]
@@ -103,15 +101,15 @@ def channel_note(action: RetroAction, knowledge: KnowledgeBase) -> str:
 def done_button(action: RetroAction) -> ButtonElement:
     value = f"{action.channel_id}:{action.number}"
     if action.status == "done":
-        return ButtonElement(text=_plain("Reopen", 75), action_id="retro_reopen", value=value)
-    return ButtonElement(text=_plain("Done", 75), action_id="retro_done", value=value,
+        return ButtonElement(text=plain("Reopen", 75), action_id="retro_reopen", value=value)
+    return ButtonElement(text=plain("Done", 75), action_id="retro_done", value=value,
                          style="primary")
 
 
 def action_blocks(action: RetroAction, knowledge: KnowledgeBase) -> list[Block]:
     return [
-        SectionBlock(text=_mrkdwn(action_summary(action)), accessory=done_button(action)),
-        ContextBlock(elements=[_mrkdwn(action_details(action, knowledge), CONTEXT_LIMIT)]),
+        SectionBlock(text=mrkdwn(action_summary(action)), accessory=done_button(action)),
+        ContextBlock(elements=[mrkdwn(action_details(action, knowledge), CONTEXT_LIMIT)]),
     ]
 
 
@@ -139,19 +137,19 @@ def replace_action(blocks: list[dict[str, Any]], action: RetroAction,
 def list_blocks(page: Page, knowledge: KnowledgeBase, *, title: str,
                 more_value: str | None) -> list[Block]:
     """A page of actions with Done/Reopen buttons and, when there are more, a More button."""
-    blocks: list[Block] = [HeaderBlock(text=_plain(title, 150))]
+    blocks: list[Block] = [HeaderBlock(text=plain(title, 150))]
     if not page.actions:
-        blocks.append(SectionBlock(text=_mrkdwn(
+        blocks.append(SectionBlock(text=mrkdwn(
             "No actions here yet. Log one with `/retro add what we will do #4`.")))
         return blocks
     for action in page.actions:
         blocks += action_blocks(action, knowledge)
     shown_to = page.offset + len(page.actions)
     footer = f"Showing {page.offset + 1}\u2013{shown_to} of {page.total}."
-    blocks.append(ContextBlock(elements=[_mrkdwn(footer, CONTEXT_LIMIT)]))
+    blocks.append(ContextBlock(elements=[mrkdwn(footer, CONTEXT_LIMIT)]))
     if page.has_more and more_value:
         blocks.append(ActionsBlock(block_id="retro_list_more", elements=[
-            ButtonElement(text=_plain("More", 75), action_id="retro_list_more",
+            ButtonElement(text=plain("More", 75), action_id="retro_list_more",
                           value=more_value),
         ]))
     return blocks
@@ -167,7 +165,7 @@ def read_list_more_value(value: str) -> tuple[str, int | None, str | None, int]:
 
 
 def _practice_option(practice: Practice) -> Option:
-    return Option(value=practice.id, text=_plain(f"{practice.id} {practice.title}",
+    return Option(value=practice.id, text=plain(f"{practice.id} {practice.title}",
                                                  OPTION_TEXT_LIMIT))
 
 
@@ -175,10 +173,10 @@ def _tag_options(knowledge: KnowledgeBase) -> list[OptionGroup]:
     groups = []
     for principle in knowledge.principles:
         options = [Option(value=str(principle.number),
-                          text=_plain(f"Principle {principle.number} (any practice)",
+                          text=plain(f"Principle {principle.number} (any practice)",
                                       OPTION_TEXT_LIMIT))]
         options += [_practice_option(p) for p in principle.practices]
-        groups.append(OptionGroup(label=_plain(f"Principle {principle.number}", 75),
+        groups.append(OptionGroup(label=plain(f"Principle {principle.number}", 75),
                                   options=options))
     return groups
 
@@ -189,8 +187,8 @@ def _initial_options(tags: Sequence[Tag], knowledge: KnowledgeBase) -> list[Opti
         practice = knowledge.practice(tag.tag) if tag.is_practice else None
         if practice:
             chosen.append(_practice_option(practice))
-        elif not tag.is_practice:
-            chosen.append(Option(value=tag.tag, text=_plain(
+        elif not tag.is_practice and knowledge.principle(tag.principle):
+            chosen.append(Option(value=tag.tag, text=plain(
                 f"Principle {tag.tag} (any practice)", OPTION_TEXT_LIMIT)))
     return chosen or None
 
@@ -198,13 +196,13 @@ def _initial_options(tags: Sequence[Tag], knowledge: KnowledgeBase) -> list[Opti
 def _tags_input(tags: Sequence[Tag], knowledge: KnowledgeBase, optional: bool) -> InputBlock:
     return InputBlock(
         block_id=FIELD_TAGS, optional=optional,
-        label=_plain("Principle or practice", 2000),
-        hint=_plain(f"Up to {MAX_TAGS}. Leave empty to let me propose one.", 2000)
+        label=plain("Principle or practice", 2000),
+        hint=plain(f"Up to {MAX_TAGS}. Leave empty to let me propose one.", 2000)
         if optional else None,
         element=StaticMultiSelectElement(
             action_id=FIELD_TAGS, option_groups=_tag_options(knowledge),
             initial_options=_initial_options(tags, knowledge), max_selected_items=MAX_TAGS,
-            placeholder=_plain("Choose up to three", 150),
+            placeholder=plain("Choose up to three", 150),
         ),
     )
 
@@ -213,33 +211,33 @@ def log_modal(knowledge: KnowledgeBase, *, metadata: dict[str, str], text: str =
               proposed: Sequence[Tag] = (), permalink: str | None = None) -> View:
     """'Log a retro action': text, owner, due date, tags pre-filled with the proposal."""
     blocks: list[Block] = [
-        InputBlock(block_id=FIELD_TEXT, label=_plain("What will the team do?", 2000),
+        InputBlock(block_id=FIELD_TEXT, label=plain("What will the team do?", 2000),
                    element=PlainTextInputElement(
                        action_id=FIELD_TEXT, multiline=True, max_length=MAX_TEXT,
                        initial_value=truncate(text, MAX_TEXT) or None)),
-        InputBlock(block_id=FIELD_OWNER, optional=True, label=_plain("Owner", 2000),
+        InputBlock(block_id=FIELD_OWNER, optional=True, label=plain("Owner", 2000),
                    element=UserSelectElement(action_id=FIELD_OWNER,
-                                             placeholder=_plain("Who takes it on?", 150))),
-        InputBlock(block_id=FIELD_DUE, optional=True, label=_plain("Due date", 2000),
+                                             placeholder=plain("Who takes it on?", 150))),
+        InputBlock(block_id=FIELD_DUE, optional=True, label=plain("Due date", 2000),
                    element=DatePickerElement(action_id=FIELD_DUE)),
         _tags_input(proposed, knowledge, optional=True),
     ]
     if permalink:
-        blocks.append(ContextBlock(elements=[_mrkdwn(f"From <{permalink}|this message>",
+        blocks.append(ContextBlock(elements=[mrkdwn(f"From <{permalink}|this message>",
                                                      CONTEXT_LIMIT)]))
     return View(type="modal", callback_id=LOG_MODAL_CALLBACK,
-                title=_plain("Log a retro action", 24), submit=_plain("Log", 24),
-                close=_plain("Cancel", 24), private_metadata=json.dumps(metadata),
+                title=plain("Log a retro action", 24), submit=plain("Log", 24),
+                close=plain("Cancel", 24), private_metadata=json.dumps(metadata),
                 blocks=blocks)
 
 
 def tags_modal(action: RetroAction, knowledge: KnowledgeBase) -> View:
     return View(
-        type="modal", callback_id=TAGS_MODAL_CALLBACK, title=_plain("Change tags", 24),
-        submit=_plain("Save", 24), close=_plain("Cancel", 24),
+        type="modal", callback_id=TAGS_MODAL_CALLBACK, title=plain("Change tags", 24),
+        submit=plain("Save", 24), close=plain("Cancel", 24),
         private_metadata=json.dumps({"channel": action.channel_id, "number": action.number}),
         blocks=[
-            SectionBlock(text=_mrkdwn(action_summary(action))),
+            SectionBlock(text=mrkdwn(action_summary(action))),
             _tags_input(action.tags, knowledge, optional=False),
         ],
     )
@@ -258,24 +256,24 @@ def help_blocks() -> list[Block]:
         "\u2022 Message menu \u2192 *Log as retro action* turns any message into an action.",
         "Your Home tab shows your open actions and which principles the team neglects.",
     ]
-    return [SectionBlock(text=_mrkdwn("\n".join(lines)))]
+    return [SectionBlock(text=mrkdwn("\n".join(lines)))]
 
 
 def mydata_blocks(page: Page, knowledge: KnowledgeBase) -> list[Block]:
     blocks: list[Block] = [
-        HeaderBlock(text=_plain("What principlebot holds about you", 150)),
-        SectionBlock(text=_mrkdwn(
+        HeaderBlock(text=plain("What principlebot holds about you", 150)),
+        SectionBlock(text=mrkdwn(
             f"{page.total} retro action(s) you wrote or own, in this workspace. Each holds "
             "its text, tags, channel, author, owner, due date and dates. Nothing else about "
             "you is stored.")),
     ]
     for action in page.actions:
-        blocks.append(SectionBlock(text=_mrkdwn(
+        blocks.append(SectionBlock(text=mrkdwn(
             f"{action_summary(action)} in <#{action.channel_id}>")))
-        blocks.append(ContextBlock(elements=[_mrkdwn(action_details(action, knowledge),
+        blocks.append(ContextBlock(elements=[mrkdwn(action_details(action, knowledge),
                                                      CONTEXT_LIMIT)]))
     if page.has_more:
-        blocks.append(ContextBlock(elements=[_mrkdwn(
+        blocks.append(ContextBlock(elements=[mrkdwn(
             f"\u2026and {page.total - len(page.actions)} more. "
             "`principlebot export` gives an administrator the full list.", CONTEXT_LIMIT)]))
     return blocks[:50]
@@ -283,12 +281,12 @@ def mydata_blocks(page: Page, knowledge: KnowledgeBase) -> list[Block]:
 
 def forget_confirmation_blocks(authored: int) -> list[Block]:
     return [
-        SectionBlock(text=_mrkdwn(
+        SectionBlock(text=mrkdwn(
             f"This deletes the {authored} retro action(s) you wrote and removes you as owner "
             "of any others. It cannot be undone.")),
         ActionsBlock(block_id="retro_forget", elements=[
             ButtonElement(
-                text=_plain("Delete my data", 75), action_id="retro_forget_confirm",
+                text=plain("Delete my data", 75), action_id="retro_forget_confirm",
                 value="forget", style="danger",
                 confirm=ConfirmObject(title="Delete your data?",
                                       text="Your retro actions will be deleted for good.",
@@ -312,35 +310,36 @@ def coverage_chart(coverage: Coverage, knowledge: KnowledgeBase) -> str:
 
 def practice_question(practice: Practice) -> str:
     """One practice turned into a question for the team."""
-    return (f"*{practice.id} {practice.title}*: \u201c{practice.description}\u201d\n"
+    title, description = escape(practice.title), escape(practice.description)
+    return (f"*{practice.id} {title}*: \u201c{description}\u201d\n"
             "When did we last do this, and what would it take this week?")
 
 
 def home_view(actions: Page, coverage: Coverage, knowledge: KnowledgeBase,
               prompt: Practice | None) -> View:
-    blocks: list[Block] = [HeaderBlock(text=_plain("Your open retro actions", 150))]
+    blocks: list[Block] = [HeaderBlock(text=plain("Your open retro actions", 150))]
     if actions.actions:
         for action in actions.actions[:HOME_ACTIONS]:
             blocks += action_blocks(action, knowledge)
         if actions.total > HOME_ACTIONS:
-            blocks.append(ContextBlock(elements=[_mrkdwn(
+            blocks.append(ContextBlock(elements=[mrkdwn(
                 f"\u2026and {actions.total - HOME_ACTIONS} more: `/retro list` in their "
                 "channels.", CONTEXT_LIMIT)]))
     else:
-        blocks.append(SectionBlock(text=_mrkdwn(
+        blocks.append(SectionBlock(text=mrkdwn(
             "Nothing open that you wrote or own. Log one with `/retro add \u2026`.")))
     blocks += [
         DividerBlock(),
-        HeaderBlock(text=_plain("Your team's actions by principle, last 4 weeks", 150)),
-        SectionBlock(text=_mrkdwn(coverage_chart(coverage, knowledge))),
+        HeaderBlock(text=plain("Your team's actions by principle, last 4 weeks", 150)),
+        SectionBlock(text=mrkdwn(coverage_chart(coverage, knowledge))),
     ]
     least = coverage.least_covered
     principle = knowledge.principle(least) if least is not None else None
     if principle and prompt:
-        blocks.append(SectionBlock(text=_mrkdwn(
+        blocks.append(SectionBlock(text=mrkdwn(
             f"*Least covered: principle {principle.number}, {principle.title}*\n"
             + practice_question(prompt))))
-    blocks.append(ContextBlock(elements=[_mrkdwn(
+    blocks.append(ContextBlock(elements=[mrkdwn(
         f"{coverage.total} action(s) logged by your team in the last 4 weeks. "
         "`/retro help` for commands.", CONTEXT_LIMIT)]))
     return View(type="home", blocks=blocks[:100])
@@ -357,27 +356,27 @@ def weekly_prompt_blocks(week: Coverage, open_actions: Page, month: Coverage,
     logged = {n: c for n, c in week.counts.items() if c}
     week_lines = ", ".join(f"principle {n}: {c}" for n, c in sorted(logged.items()))
     blocks: list[Block] = [
-        HeaderBlock(text=_plain("Weekly retro", 150)),
-        SectionBlock(text=_mrkdwn(
+        HeaderBlock(text=plain("Weekly retro", 150)),
+        SectionBlock(text=mrkdwn(
             f"*This week* {week.total} action(s) logged"
             + (f" \u2014 {week_lines}." if week_lines else ". A good week to start."))),
     ]
     if open_actions.actions:
-        blocks.append(SectionBlock(text=_mrkdwn(
+        blocks.append(SectionBlock(text=mrkdwn(
             f"*Still open* ({open_actions.total}) \u2014 tick off what is done:")))
         for action in open_actions.actions[:PROMPT_ACTIONS]:
             blocks += action_blocks(action, knowledge)
         if open_actions.total > PROMPT_ACTIONS:
-            blocks.append(ContextBlock(elements=[_mrkdwn(
+            blocks.append(ContextBlock(elements=[mrkdwn(
                 f"\u2026and {open_actions.total - PROMPT_ACTIONS} more: `/retro list`.",
                 CONTEXT_LIMIT)]))
     least = knowledge.principle(month.least_covered or 0)
     if least and prompt:
-        blocks.append(SectionBlock(text=_mrkdwn(
+        blocks.append(SectionBlock(text=mrkdwn(
             f"*Least covered in the last 4 weeks: principle {least.number}, {least.title}*\n"
             + practice_question(prompt))))
     blocks.append(ActionsBlock(block_id="retro_prompt_actions", elements=[
-        ButtonElement(text=_plain("Log an action", 75), action_id="retro_log_open",
+        ButtonElement(text=plain("Log an action", 75), action_id="retro_log_open",
                       value=channel_id, style="primary"),
     ]))
     return blocks[:50]

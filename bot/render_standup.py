@@ -12,15 +12,20 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     HeaderBlock,
     InputBlock,
-    MarkdownTextObject,
     Option,
     PlainTextInputElement,
-    PlainTextObject,
     SectionBlock,
 )
 from slack_sdk.models.views import View
 
-from bot.render import CONTEXT_LIMIT, SECTION_LIMIT, escape, truncate
+from bot.render import (
+    CONTEXT_LIMIT,
+    SECTION_LIMIT,
+    escape,
+    mrkdwn,
+    plain,
+    quote_user_text,
+)
 from bot.standup import MAX_NOTE, Report, Response, Summary
 from knowledge.models import Checklist, KnowledgeBase
 
@@ -43,14 +48,6 @@ def read_items_block_id(block_id: str) -> tuple[int, int]:
     return int(run_id), int(version)
 
 
-def _mrkdwn(text: str, limit: int = SECTION_LIMIT) -> MarkdownTextObject:
-    return MarkdownTextObject(text=truncate(text, limit))
-
-
-def _plain(text: str, limit: int) -> PlainTextObject:
-    return PlainTextObject(text=truncate(text, limit), emoji=False)
-
-
 def people(user_ids: list[str], shown: int = NAMES_SHOWN) -> str:
     """`<@U1>, <@U2> and 12 others`: everyone fits, however many responded."""
     if not user_ids:
@@ -67,7 +64,7 @@ def blocked_line(blocked: list[Response], budget: int = SECTION_LIMIT - 200) -> 
     used = 0
     for response in blocked[:NAMES_SHOWN]:
         entry = f"<@{response.user_id}>" + (
-            f" (\u201c{escape(truncate(response.note, NOTE_SHOWN))}\u201d)" if response.note
+            f" (\u201c{quote_user_text(response.note, NOTE_SHOWN)}\u201d)" if response.note
             else "")
         if used + len(entry) + 2 > budget:
             break
@@ -83,14 +80,14 @@ def run_blocks(summary: Summary) -> list[Block]:
     run = summary.run
     responded = [r.user_id for r in summary.responses]
     options = [
-        Option(value=item.id, text=_plain(item.text, 75),
-               description=_plain(f"{summary.count(item.id)} of {len(responded)} \u00b7 "
+        Option(value=item.id, text=plain(item.text, 75),
+               description=plain(f"{summary.count(item.id)} of {len(responded)} \u00b7 "
                                   f"practice {item.practice_id}", 75))
         for item in run.checklist.items
     ]
     blocks: list[Block] = [
-        HeaderBlock(text=_plain(run.checklist.title, 150)),
-        ContextBlock(elements=[_mrkdwn(
+        HeaderBlock(text=plain(run.checklist.title, 150)),
+        ContextBlock(elements=[mrkdwn(
             f"Started by <@{run.started_by}> \u00b7 {len(responded)} responded \u00b7 "
             f"{sum(r.done for r in summary.responses)} done \u00b7 tick what is true for you",
             CONTEXT_LIMIT)]),
@@ -101,15 +98,15 @@ def run_blocks(summary: Summary) -> list[Block]:
     blocked = [r for r in summary.responses if r.blocked]
     if blocked:
         line = blocked_line(blocked)
-        blocks.append(SectionBlock(text=_mrkdwn(f":construction: Blocked: {line}")))
-    blocks.append(ContextBlock(elements=[_mrkdwn(f"Responded: {people(responded)}",
+        blocks.append(SectionBlock(text=mrkdwn(f":construction: Blocked: {line}")))
+    blocks.append(ContextBlock(elements=[mrkdwn(f"Responded: {people(responded)}",
                                                  CONTEXT_LIMIT)]))
     blocks.append(ActionsBlock(block_id=f"standup_buttons:{run.id}", elements=[
-        ButtonElement(text=_plain("My answers", 75), action_id="standup_mine",
+        ButtonElement(text=plain("My answers", 75), action_id="standup_mine",
                       value=str(run.id)),
-        ButtonElement(text=_plain("Blocked\u2026", 75), action_id="standup_blocked",
+        ButtonElement(text=plain("Blocked\u2026", 75), action_id="standup_blocked",
                       value=str(run.id)),
-        ButtonElement(text=_plain("Done", 75), action_id="standup_done", value=str(run.id),
+        ButtonElement(text=plain("Done", 75), action_id="standup_done", value=str(run.id),
                       style="primary"),
     ]))
     return blocks
@@ -118,15 +115,15 @@ def run_blocks(summary: Summary) -> list[Block]:
 def my_answers_blocks(summary: Summary, ticks: frozenset[str]) -> list[Block]:
     """A person's own copy of the checklist, drawn with their ticks, where unticking works."""
     run = summary.run
-    options = [Option(value=item.id, text=_plain(item.text, 75)) for item in run.checklist.items]
+    options = [Option(value=item.id, text=plain(item.text, 75)) for item in run.checklist.items]
     chosen = [o for o in options if o.value in ticks]
     return [
-        SectionBlock(text=_mrkdwn(f"*Your answers: {escape(run.checklist.title)}*")),
+        SectionBlock(text=mrkdwn(f"*Your answers: {escape(run.checklist.title)}*")),
         ActionsBlock(block_id=f"{MINE_BLOCK_PREFIX}:{run.id}", elements=[
             CheckboxesElement(action_id="standup_tick_mine", options=options,
                               initial_options=chosen or None),
         ]),
-        ContextBlock(elements=[_mrkdwn("Only you see this. Tick and untick here; the channel "
+        ContextBlock(elements=[mrkdwn("Only you see this. Tick and untick here; the channel "
                                        "message shows everyone's totals.", CONTEXT_LIMIT)]),
     ]
 
@@ -144,19 +141,19 @@ def run_text(summary: Summary) -> str:
 
 def blocked_modal(run_id: int, channel_id: str, message_ts: str) -> View:
     return View(
-        type="modal", callback_id=BLOCKED_MODAL_CALLBACK, title=_plain("I'm blocked", 24),
-        submit=_plain("Save", 24), close=_plain("Cancel", 24),
+        type="modal", callback_id=BLOCKED_MODAL_CALLBACK, title=plain("I'm blocked", 24),
+        submit=plain("Save", 24), close=plain("Cancel", 24),
         private_metadata=json.dumps({"run": run_id, "channel": channel_id, "ts": message_ts}),
         blocks=[
             InputBlock(block_id=FIELD_NOTE, optional=True,
-                       label=_plain("What is blocking you?", 2000),
+                       label=plain("What is blocking you?", 2000),
                        element=PlainTextInputElement(action_id=FIELD_NOTE, multiline=True,
                                                      max_length=MAX_NOTE)),
-            InputBlock(block_id=FIELD_SHARE, optional=True, label=_plain("Visibility", 2000),
+            InputBlock(block_id=FIELD_SHARE, optional=True, label=plain("Visibility", 2000),
                        element=CheckboxesElement(action_id=FIELD_SHARE, options=[
-                           Option(value="share", text=_plain("Show my note in the channel", 75)),
+                           Option(value="share", text=plain("Show my note in the channel", 75)),
                        ])),
-            ContextBlock(elements=[_mrkdwn(
+            ContextBlock(elements=[mrkdwn(
                 "The channel sees that you are blocked; your note only if you tick the box.",
                 CONTEXT_LIMIT)]),
         ],
@@ -168,7 +165,7 @@ def list_blocks(checklists: dict[str, Checklist], knowledge: KnowledgeBase) -> l
              for c in checklists.values()]
     lines.append(f"\u2022 `/standup principle N` \u2014 one question per practice of principle "
                  f"N (1\u2013{len(knowledge.principles)})")
-    return [SectionBlock(text=_mrkdwn("*Checklists*\n" + "\n".join(lines)))]
+    return [SectionBlock(text=mrkdwn("*Checklists*\n" + "\n".join(lines)))]
 
 
 def help_blocks() -> list[Block]:
@@ -181,22 +178,22 @@ def help_blocks() -> list[Block]:
         "\u2022 `/standup report [days]` \u2014 what this channel ticks and skips (default 14 "
         "days)",
     ]
-    return [SectionBlock(text=_mrkdwn("\n".join(lines)))]
+    return [SectionBlock(text=mrkdwn("\n".join(lines)))]
 
 
 def report_blocks(report: Report, days: int, knowledge: KnowledgeBase) -> list[Block]:
-    blocks: list[Block] = [HeaderBlock(text=_plain(f"Stand-ups, last {days} days", 150))]
+    blocks: list[Block] = [HeaderBlock(text=plain(f"Stand-ups, last {days} days", 150))]
     if not report.runs:
-        blocks.append(SectionBlock(text=_mrkdwn(
+        blocks.append(SectionBlock(text=mrkdwn(
             "No stand-ups in this channel in that period. Start one with `/standup`.")))
         return blocks
     if not report.responders:
-        blocks.append(SectionBlock(text=_mrkdwn(
+        blocks.append(SectionBlock(text=mrkdwn(
             f"{report.runs} run(s), 0 people: nobody has ticked anything yet.")))
         return blocks
     lines = [f"{round(100 * i.completion):>3}%  {escape(i.item.text)} ({i.item.practice_id})"
              for i in report.items[:25]]
-    blocks.append(SectionBlock(text=_mrkdwn(
+    blocks.append(SectionBlock(text=mrkdwn(
         f"{report.runs} run(s), {report.responders} people. Completion per item:\n```"
         + "\n".join(lines) + "```")))
     for item in report.most_skipped():
@@ -205,10 +202,10 @@ def report_blocks(report: Report, days: int, knowledge: KnowledgeBase) -> list[B
             continue
         principle = knowledge.principle(practice.principle)
         blocks.append(SectionBlock(
-            text=_mrkdwn(f"*Often skipped:* {escape(item.item.text)}\n"
+            text=mrkdwn(f"*Often skipped:* {escape(item.item.text)}\n"
                          f"{practice.id} {practice.title} \u2014 principle {practice.principle}"
                          + (f": {principle.title}" if principle else "")),
-            accessory=ButtonElement(text=_plain("Log a retro action", 75),
+            accessory=ButtonElement(text=plain("Log a retro action", 75),
                                     action_id=f"standup_retro_{practice.id.replace('.', '_')}",
                                     value=practice.id),
         ))

@@ -13,13 +13,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, delete, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import RetroActionRow, RetroTagRow, TeamCounter, utcnow
+from bot.db import RetroActionRow, RetroTagRow, TeamCounter, as_utc, insert_for, utcnow
 from knowledge.index import PracticeIndex
+from knowledge.models import KnowledgeBase, Practice
 
 MAX_TEXT = 2000
 MAX_TAGS = 3
@@ -120,14 +119,19 @@ def _row_to_action(row: RetroActionRow) -> RetroAction:
         number=row.number, team_id=row.team_id, channel_id=row.channel_id,
         author_id=row.author_id, owner_id=row.owner_id, text=row.text, status=row.status,
         tags=tuple(Tag(t.tag, t.principle) for t in row.tags), auto_tagged=row.auto_tagged,
-        due_date=row.due_date, created_at=_aware(row.created_at),
-        done_at=_aware(row.done_at) if row.done_at else None, permalink=row.permalink,
+        due_date=row.due_date, created_at=as_utc(row.created_at),
+        done_at=as_utc(row.done_at) if row.done_at else None, permalink=row.permalink,
     )
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; everything is stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+def practice_of_the_week(knowledge: KnowledgeBase, principle_number: int | None,
+                         now: dt.datetime) -> Practice | None:
+    """A practice of a (neglected) principle to put to the team, a different one each week."""
+    principle = knowledge.principle(principle_number or 0)
+    if principle is None or not principle.practices:
+        return None
+    return principle.practices[now.isocalendar().week % len(principle.practices)]
 
 
 class RetroService:
@@ -242,8 +246,7 @@ class RetroService:
     @staticmethod
     async def _next_number(session: AsyncSession, team_id: str) -> int:
         """One atomic upsert: concurrent adds in a team each get a different number."""
-        dialect = session.bind.dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        insert = insert_for(session)
         statement = (
             insert(TeamCounter).values(team_id=team_id, last_number=1)
             .on_conflict_do_update(index_elements=[TeamCounter.team_id],

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import RetroScheduleRow, utcnow
+from bot.db import RetroScheduleRow, as_utc, utcnow
 
 logger = logging.getLogger("principlebot")
 
@@ -165,14 +165,11 @@ class Schedule:
         return self.paused_reason is not None
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
 
 def _schedule(row: RetroScheduleRow) -> Schedule:
     return Schedule(row.id, row.team_id, row.channel_id,
                     WeeklyTime(row.weekday, row.hour, row.minute, row.timezone),
-                    row.created_by, _aware(row.next_run_at), row.paused_reason)
+                    row.created_by, as_utc(row.next_run_at), row.paused_reason)
 
 
 class ScheduleService:
@@ -308,7 +305,12 @@ class Runner:
     async def _post(self, schedule: Schedule, now: dt.datetime,
                     claimed_next: dt.datetime) -> bool:
         for delay in (*RETRY_DELAYS, None):
-            delivery = await self._deliver(schedule, now)
+            try:
+                delivery = await self._deliver(schedule, now)
+            except Exception:
+                # Building the prompt failed (the database, say): try again like a 5xx.
+                logger.exception("weekly prompt for %s failed", schedule.channel_id)
+                delivery = Delivery(Outcome.RETRY, "error")
             if delivery.outcome is Outcome.POSTED:
                 return True
             if delivery.outcome is Outcome.PAUSE:

@@ -11,6 +11,7 @@ import hmac
 import itertools
 import json
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -58,6 +59,12 @@ def _interactive(payload: dict[str, Any]) -> SlackRequest:
     return _form({"payload": json.dumps(payload)})
 
 
+def unique_id(prefix: str) -> str:
+    """Ids unique across runs too, like Slack's: the bot remembers handled deliveries in its
+    database, so a counter restarting at 1 would make a new event look like a retry."""
+    return prefix + uuid.uuid4().hex[:16].upper()
+
+
 def trigger_id() -> str:
     return f"{next(_counter)}.1.trigger"
 
@@ -78,7 +85,7 @@ def event_callback(
     envelope = {
         "token": "unused", "team_id": actor.team_id, "api_app_id": "A0001",
         "event": {"event_ts": event.get("ts", ""), **event},
-        "type": "event_callback", "event_id": event_id or f"Ev{next(_counter):08d}",
+        "type": "event_callback", "event_id": event_id or unique_id("Ev"),
         "event_time": int(time.time()),
         "authorizations": [{"team_id": actor.team_id, "user_id": "UBOT", "is_bot": True}],
     }
@@ -147,7 +154,7 @@ def view_submission(actor: Actor, view: dict[str, Any],
                     values: dict[str, dict[str, dict[str, Any]]]) -> SlackRequest:
     """Submitting a modal: `view` as opened (callback_id, private_metadata, id, hash)."""
     submitted = {**view, "state": {"values": values}}
-    submitted.setdefault("id", f"V{next(_counter):06d}")
+    submitted.setdefault("id", unique_id("V"))
     submitted.setdefault("hash", f"{next(_counter)}.hash")
     return _interactive({
         "type": "view_submission",

@@ -16,11 +16,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import StandupResponseRow, StandupRunRow, StandupTickRow, utcnow
+from bot.db import StandupResponseRow, StandupRunRow, StandupTickRow, as_utc, insert_for, utcnow
 from knowledge.models import Checklist, ChecklistItem
 
 MAX_NOTE = 500
@@ -98,13 +96,10 @@ def _checklist_from_json(text: str) -> Checklist:
                      tuple(ChecklistItem(*item) for item in data["items"]))
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
 
 def _run(row: StandupRunRow) -> Run:
     return Run(row.id, row.team_id, row.channel_id, _checklist_from_json(row.checklist_json),
-               row.started_by, _aware(row.started_at), row.message_ts, row.version)
+               row.started_by, as_utc(row.started_at), row.message_ts, row.version)
 
 
 class StandupService:
@@ -147,7 +142,7 @@ class StandupService:
                         user_id: str) -> StandupResponseRow:
         """The person's response row, created if needed, locked for this transaction."""
         now = self._clock()
-        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        insert = insert_for(session)
         await session.execute(
             insert(StandupResponseRow).values(
                 run_id=run_id, user_id=user_id, team_id=team_id, done=False, blocked=False,
@@ -182,7 +177,7 @@ class StandupService:
                     StandupTickRow.run_id == run_id, StandupTickRow.user_id == user_id,
                     StandupTickRow.item_id.in_(removed)))
             if added:
-                insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+                insert = insert_for(session)
                 await session.execute(insert(StandupTickRow).values([
                     {"run_id": run_id, "user_id": user_id, "item_id": item, "team_id": team_id}
                     for item in sorted(added)
@@ -229,7 +224,7 @@ class StandupService:
             by_user.setdefault(user_id, set()).add(item_id)
         return Summary(_run(row), tuple(
             Response(r.user_id, frozenset(by_user.get(r.user_id, ())), r.done, r.blocked,
-                     r.note if r.share_note else None, _aware(r.first_at))
+                     r.note if r.share_note else None, as_utc(r.first_at))
             for r in responses
         ))
 

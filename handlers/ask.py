@@ -20,7 +20,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import render
 from bot.dedupe import DeliveryLog
 from handlers.guard import api_error, guarded, open_modal
-from handlers.slack_text import plain_text
+from handlers.payload import team_of
+from handlers.slack_text import plain_text, unescape
 from knowledge.index import PracticeIndex
 
 logger = logging.getLogger("principlebot")
@@ -35,7 +36,7 @@ def register(app: AsyncApp, index: PracticeIndex, deliveries: DeliveryLog) -> No
     @app.command("/principles")
     @guarded
     async def principles_command(ack: AsyncAck, command: dict[str, Any]) -> None:
-        text = (command.get("text") or "").strip()
+        text = unescape(command.get("text") or "").strip()
         if not text:
             await ack(text="The OECD principles", blocks=render.overview_blocks(knowledge),
                       response_type="ephemeral")
@@ -54,9 +55,12 @@ def register(app: AsyncApp, index: PracticeIndex, deliveries: DeliveryLog) -> No
         await ack()
         query, practice_id = render.read_pick_value(action["value"])
         answer = index.focus(query, practice_id)
+        # An answer only the clicker sees is swapped in place; one in a shared thread stays
+        # as it is for everyone, and the clicker gets the other choice to themselves.
+        mine = _is_ephemeral(body)
         await respond(text=render.answer_text(answer),
-                      blocks=render.answer_blocks(answer, shareable=_is_ephemeral(body)),
-                      replace_original=True)
+                      blocks=render.answer_blocks(answer, shareable=mine),
+                      response_type="ephemeral", replace_original=mine)
 
     @app.action("ask_share")
     @guarded
@@ -110,7 +114,7 @@ def register(app: AsyncApp, index: PracticeIndex, deliveries: DeliveryLog) -> No
     async def answer_in_thread(event: dict[str, Any], body: dict[str, Any],
                                client: AsyncWebClient, bot_user: str | None) -> None:
         key = f"event:{body.get('event_id') or event.get('ts')}"
-        if not await deliveries.first_time(str(body.get("team_id", "")), key):
+        if not await deliveries.first_time(team_of(body), key):
             return
         question = plain_text(event.get("text") or "", drop_user=bot_user)
         answer = index.search(question[:QUESTION_LIMIT])
@@ -118,7 +122,7 @@ def register(app: AsyncApp, index: PracticeIndex, deliveries: DeliveryLog) -> No
             blocks = render.help_blocks()
             text = "Ask me which principle applies: describe a situation in your own words."
         else:
-            blocks = render.answer_blocks(answer, shareable=False)
+            blocks = render.answer_blocks(answer, asked_by=event.get("user"), shareable=False)
             text = render.answer_text(answer)
         try:
             await client.chat_postMessage(channel=event["channel"], text=text, blocks=blocks,
@@ -163,8 +167,7 @@ def register(app: AsyncApp, index: PracticeIndex, deliveries: DeliveryLog) -> No
                       errors={render.ASK_MODAL_INPUT_BLOCK: "Type a question or a situation."})
             return
         await ack()
-        team = str(body.get("team", {}).get("id") or body["user"].get("team_id", ""))
-        if not await deliveries.first_time(team, f"view:{view.get('id')}"):
+        if not await deliveries.first_time(team_of(body), f"view:{view.get('id')}"):
             return
         answer = index.search(question[:QUESTION_LIMIT])
         try:

@@ -58,6 +58,32 @@ async def open_modal(client: Any, trigger_id: str, view: Any, respond: Any,
         return False
 
 
+async def _ack_failure(ack: Any, body: dict[str, Any]) -> None:
+    """Ack a failed request. A modal stays open with the error on its first field, so what
+    the person typed is not lost."""
+    if body.get("type") == "view_submission":
+        inputs = [b["block_id"] for b in body.get("view", {}).get("blocks", [])
+                  if b.get("type") == "input" and b.get("block_id")]
+        if inputs:
+            await ack(response_action="errors",
+                      errors={inputs[0]: "Sorry, I couldn't save this. Please try again."})
+            return
+    await ack()
+
+
+async def _tell_by_dm(client: Any, body: dict[str, Any]) -> None:
+    """Events carry no response URL: a person whose message failed hears it by DM."""
+    event = body.get("event") or {}
+    user = event.get("user")
+    # Only a person's own message deserves a reply; opening a tab does not.
+    if client is None or not user or event.get("type") not in {"message", "app_mention"}:
+        return
+    try:
+        await client.chat_postMessage(channel=user, text=error_text(SORRY))
+    except Exception:
+        logger.warning("could not tell %s about the failure", user, exc_info=True)
+
+
 def guarded(listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
     """Catch and log anything the listener raises; ack if it had not, and tell the user.
     Also makes the listener's `respond` log refused messages."""
@@ -72,7 +98,9 @@ def guarded(listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable
             logger.exception("listener %s failed", listener.__name__)
             ack = kwargs.get("ack")
             if ack is not None and getattr(ack, "response", None) is None:
-                await ack()
+                await _ack_failure(ack, kwargs.get("body") or {})
+            elif kwargs.get("respond") is None:
+                await _tell_by_dm(kwargs.get("client"), kwargs.get("body") or {})
             respond = kwargs.get("respond")
             if respond is not None:
                 try:

@@ -11,7 +11,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import render_retro as view
+from bot.retro import practice_of_the_week
 from handlers.guard import api_error, guarded
+from handlers.payload import team_of
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -27,10 +29,7 @@ async def publish_home(client: AsyncWebClient, services: Services, team_id: str,
     actions = await retro.for_person(team_id, user_id, status="open", limit=view.HOME_ACTIONS)
     now = services.clock()
     coverage = await retro.coverage(team_id, since=now - dt.timedelta(weeks=4), until=now)
-    least = knowledge.principle(coverage.least_covered or 0)
-    # A different practice of the neglected principle each week.
-    prompt = (least.practices[now.isocalendar().week % len(least.practices)]
-              if least and least.practices else None)
+    prompt = practice_of_the_week(knowledge, coverage.least_covered, now)
     try:
         await client.views_publish(user_id=user_id,
                                    view=view.home_view(actions, coverage, knowledge, prompt))
@@ -45,4 +44,4 @@ def register(app: AsyncApp, services: Services) -> None:
                           client: AsyncWebClient) -> None:
         if event.get("tab", "home") != "home":
             return
-        await publish_home(client, services, body.get("team_id", ""), event["user"])
+        await publish_home(client, services, team_of(body), event["user"])

@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import render_retro as view
-from bot.retro import Scope
+from bot.retro import Scope, practice_of_the_week
 from bot.schedule import Delivery, Outcome, Runner, Schedule
 from handlers.guard import api_error
 
@@ -46,9 +46,7 @@ def make_runner(client: AsyncWebClient, services: Services,
                                               since=now - dt.timedelta(weeks=4), until=now)
         open_actions = await services.retro.list_actions(scope, status="open",
                                                          limit=view.PROMPT_ACTIONS)
-        least = knowledge.principle(month.least_covered or 0)
-        prompt = (least.practices[now.isocalendar().week % len(least.practices)]
-                  if least and least.practices else None)
+        prompt = practice_of_the_week(knowledge, month.least_covered, now)
         blocks = view.weekly_prompt_blocks(week, open_actions, month, knowledge, prompt,
                                            schedule.channel_id)
         try:

@@ -19,10 +19,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import render_retro as view
 from bot.render import error_text, truncate
-from bot.retro import RetroAction, RetroError, RetroInputError, Scope, Tag
+from bot.retro import RetroAction, RetroError, RetroInputError, RetroNotFound, Scope, Tag
 from bot.schedule import ScheduleError, parse_weekly_time
 from handlers.guard import api_error, guarded, open_modal
 from handlers.home import publish_home
+from handlers.payload import team_of
 from handlers.retro_command import RetroCommand, parse_retro_command
 from handlers.slack_text import plain_text
 from knowledge.models import KnowledgeBase
@@ -33,17 +34,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger("principlebot")
 
 
-def team_of(body: dict[str, Any]) -> str:
-    """The workspace a request comes from, whatever its kind."""
-    team = body.get("team")
-    if isinstance(team, dict) and team.get("id"):
-        return str(team["id"])
-    return str(body.get("team_id") or body.get("user", {}).get("team_id") or "")
-
-
 def scope_from_value(body: dict[str, Any], value: str) -> tuple[Scope, int]:
-    """A button value "C123:42" -> the action's scope (in the clicker's workspace) and number."""
+    """A button value "C123:42" -> the action's scope (in the clicker's workspace) and number.
+    A button in a channel's message acts on that channel's actions only."""
     channel, _, number = value.partition(":")
+    container = body.get("container") or {}
+    if container.get("type") == "message" and container.get("channel_id") not in (None, channel):
+        raise RetroNotFound("That action belongs to another channel.")
     return Scope(team_of(body), channel), int(number)
 
 
@@ -159,8 +156,8 @@ def register(app: AsyncApp, services: Services) -> None:
     async def done_or_reopen(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
                              respond: AsyncRespond, client: AsyncWebClient) -> None:
         await ack()
-        scope, number = scope_from_value(body, action["value"])
         try:
+            scope, number = scope_from_value(body, action["value"])
             updated = await retro.set_done(scope, number, action["action_id"] == "retro_done")
         except RetroError as error:
             await _tell(body, respond, client, str(error))
@@ -199,8 +196,8 @@ def register(app: AsyncApp, services: Services) -> None:
     async def change_tags_button(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
                                  respond: AsyncRespond, client: AsyncWebClient) -> None:
         await ack()
-        scope, number = scope_from_value(body, action["value"])
         try:
+            scope, number = scope_from_value(body, action["value"])
             found = await retro.get(scope, number)
         except RetroError as error:
             await _tell(body, respond, client, str(error))
@@ -252,10 +249,14 @@ def register(app: AsyncApp, services: Services) -> None:
         user = body["user"]["id"]
         try:
             due = dt.date.fromisoformat(due_text) if due_text else None
+        except ValueError:
+            await ack(response_action="errors", errors={view.FIELD_DUE: "Pick a date."})
+            return
+        try:
             added = await retro.add(scope, user, text, tags, owner_id=owner, due_date=due,
                                     permalink=metadata.get("permalink") or None,
                                     request_key=f"view:{submitted.get('id')}")
-        except (RetroInputError, ValueError) as error:
+        except RetroInputError as error:
             await ack(response_action="errors", errors={view.FIELD_TEXT: str(error)})
             return
         await ack()

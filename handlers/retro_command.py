@@ -55,7 +55,7 @@ def parse_retro_command(raw: str) -> RetroCommand:
     if verb in {"forget-me", "forgetme"}:
         return RetroCommand("forget-me")
     if verb == "schedule":
-        return RetroCommand("schedule", words=tuple(rest.split()))
+        return RetroCommand("schedule", words=tuple(plain_text(rest).split()))
     return RetroCommand("unknown", text=f"I don't know `/retro {plain_text(verb)}`.")
 
 

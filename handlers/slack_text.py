@@ -23,10 +23,15 @@ def _plain(token: str) -> str:
     return label or target
 
 
+def unescape(slack_text: str) -> str:
+    """Slack sends `&`, `<`, `>` of any text as entities; this is the text as typed.
+    For commands registered without escaping, which carry no other markup."""
+    return slack_text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def plain_text(slack_text: str, *, drop_user: str | None = None) -> str:
     """Plain text of a formatted message; mentions of `drop_user` (the bot) are removed."""
     if drop_user:
         slack_text = re.sub(rf"<@{re.escape(drop_user)}(\|[^>]*)?>", " ", slack_text)
     text = _MARKUP.sub(lambda m: _plain(m.group(1)), slack_text)
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return " ".join(text.split())
+    return " ".join(unescape(text).split())

@@ -26,7 +26,9 @@ from bot.render import error_text
 from bot.retro import Tag
 from bot.standup import StandupError
 from handlers.guard import api_error, guarded, open_modal
-from handlers.retro import open_log_modal, team_of
+from handlers.payload import team_of
+from handlers.retro import open_log_modal
+from handlers.slack_text import unescape
 from knowledge.loader import default_checklists, principle_checklist
 from knowledge.models import Checklist
 
@@ -74,7 +76,7 @@ def register(app: AsyncApp, services: Services) -> None:
         if words[0] == "principle" or re.fullmatch(r"p\d+", words[0]):
             number_text = words[1] if words[0] == "principle" and len(words) > 1 else (
                 words[0][1:] if words[0] != "principle" else "")
-            principle = knowledge.principle(int(number_text)) if number_text.isdigit() else None
+            principle = knowledge.principle(int(number_text)) if number_text.isdecimal() else None
             if principle is None:
                 return (f"There is no principle {number_text or '(missing)'}: use "
                         f"`/standup principle 1` to `/standup principle "
@@ -90,7 +92,7 @@ def register(app: AsyncApp, services: Services) -> None:
     @guarded
     async def standup_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
                               client: AsyncWebClient) -> None:
-        words = (command.get("text") or "").lower().split()
+        words = unescape(command.get("text") or "").lower().split()
         if words[:1] in (["help"], ["?"]):
             await ack(text="How to use /standup", blocks=view.help_blocks())
             return
@@ -268,7 +270,7 @@ def register(app: AsyncApp, services: Services) -> None:
 def _report_days(words: list[str]) -> int | str:
     if not words:
         return DEFAULT_REPORT_DAYS
-    if words[0].isdigit() and 1 <= int(words[0]) <= MAX_REPORT_DAYS:
+    if words[0].isdecimal() and 1 <= int(words[0]) <= MAX_REPORT_DAYS:
         return int(words[0])
     return (f"`/standup report` takes a number of days from 1 to {MAX_REPORT_DAYS}, "
             "e.g. `/standup report 30`.")

@@ -138,9 +138,16 @@ def shown(payload: Any) -> str:
     return "\n".join(shown_texts(payload))
 
 
-def live_markup(payload: Any) -> list[str]:
-    """Texts that contain live Slack markup: <!channel>, <@U..>, <#C..>, <http...>."""
-    return [text for text in shown_texts(payload) if LIVE_MARKUP.search(text)]
+def live_markup(payload: Any, allowed: tuple[str, ...] = ()) -> list[str]:
+    """Texts that contain live Slack markup: <!channel>, <@U..>, <#C..>, <http...>, other than
+    the `allowed` pieces the bot writes itself (the asker's own mention)."""
+    found = []
+    for text in shown_texts(payload):
+        for piece in allowed:
+            text = text.replace(piece, "")
+        if LIVE_MARKUP.search(text):
+            found.append(text)
+    return found
 
 
 def buttons(blocks: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:

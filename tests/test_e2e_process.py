@@ -185,9 +185,14 @@ def console_turns(output: str) -> list[tuple[str, str]]:
 def test_console_script_runs_the_ask_scenarios(tmp_path, index):
     script = tmp_path / "ask.txt"
     script.write_text(CONSOLE_SCRIPT, encoding="utf-8")
-    result = run_cli("console", "--script", str(script), env=clean_env(tmp_path))
+    console_db = f"sqlite:///{tmp_path / 'console.db'}"
+    result = run_cli("console", "--script", str(script), "--database", console_db,
+                     env=clean_env(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+    # DATABASE_URL (production's, on a server) is never touched by the console.
+    assert not (tmp_path / "principlebot.db").exists()
+    assert (tmp_path / "console.db").exists()
     turns = iter(console_turns(result.stdout))
 
     def shown_for(line: str) -> str:
@@ -234,7 +239,7 @@ def test_console_script_runs_the_ask_scenarios(tmp_path, index):
 
     mention = shown_for("@ how do we avoid vendor lock-in?")
     assert "posted in the thread" in mention and "3.2 Favouring open standards" in mention
-    assert "You asked: how do we avoid vendor lock-in?" in mention
+    assert "@U0001 asked: how do we avoid vendor lock-in?" in mention
     assert "UBOT" not in mention
 
     assert "-- modal: Which principle? --" in shown_for("!shortcut which_principle")
