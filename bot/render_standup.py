@@ -43,11 +43,6 @@ def items_block_id(run_id: int, version: int) -> str:
     return f"{ITEMS_BLOCK_PREFIX}:{run_id}:{version}"
 
 
-def read_items_block_id(block_id: str) -> tuple[int, int]:
-    _, run_id, version = block_id.split(":")
-    return int(run_id), int(version)
-
-
 def people(user_ids: list[str], shown: int = NAMES_SHOWN) -> str:
     """`<@U1>, <@U2> and 12 others`: everyone fits, however many responded."""
     if not user_ids:
@@ -128,11 +123,15 @@ def my_answers_blocks(summary: Summary, ticks: frozenset[str]) -> list[Block]:
     ]
 
 
-def read_mine_block_id(block_id: str) -> int:
-    prefix, run_id = block_id.split(":")
-    if prefix != MINE_BLOCK_PREFIX:
-        raise ValueError(block_id)
-    return int(run_id)
+def read_checkbox_block_id(block_id: str) -> tuple[int, int | None]:
+    """The run and, for the shared message, the version its boxes were drawn at; None for a
+    person's own copy, whose boxes show their complete ticks."""
+    prefix, run_id, *version = block_id.split(":")
+    if prefix == ITEMS_BLOCK_PREFIX and len(version) == 1:
+        return int(run_id), int(version[0])
+    if prefix == MINE_BLOCK_PREFIX and not version:
+        return int(run_id), None
+    raise ValueError(block_id)
 
 
 def run_text(summary: Summary) -> str:

@@ -151,27 +151,6 @@ def register(app: AsyncApp, services: Services) -> None:
         await respond(text=error_text(str(error)), response_type="ephemeral",
                       replace_original=False)
 
-    @app.action("standup_tick")
-    @guarded
-    async def tick(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
-                   respond: AsyncRespond, client: AsyncWebClient) -> None:
-        await ack()
-        try:
-            run_id, version = view.read_items_block_id(action["block_id"])
-        except ValueError:
-            await respond(text=error_text("That checklist is from an older version of me. "
-                                          "Start a new one with `/standup`."),
-                          replace_original=False)
-            return
-        team = team_of(body)
-        selected = [o["value"] for o in action.get("selected_options") or []]
-        try:
-            await standups.tick(team, run_id, body["user"]["id"], version, selected)
-        except StandupError as error:
-            await refuse(respond, error)
-            return
-        await redraw(client, team, run_id)
-
     @app.action("standup_mine")
     @guarded
     async def my_answers(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
@@ -187,21 +166,22 @@ def register(app: AsyncApp, services: Services) -> None:
         await respond(text="Your answers", blocks=view.my_answers_blocks(summary, mine),
                       response_type="ephemeral", replace_original=False)
 
+    @app.action("standup_tick")
     @app.action("standup_tick_mine")
     @guarded
-    async def tick_mine(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
-                        respond: AsyncRespond, client: AsyncWebClient) -> None:
+    async def tick(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
+                   respond: AsyncRespond, client: AsyncWebClient) -> None:
         await ack()
-        team = team_of(body)
-        selected = [o["value"] for o in action.get("selected_options") or []]
         try:
-            run_id = view.read_mine_block_id(action["block_id"])
+            run_id, version = view.read_checkbox_block_id(action["block_id"])
         except ValueError:
             await refuse(respond, StandupError("That checklist is from an older version of me. "
                                                "Start a new one with `/standup`."))
             return
+        team = team_of(body)
+        selected = [o["value"] for o in action.get("selected_options") or []]
         try:
-            await standups.tick(team, run_id, body["user"]["id"], None, selected)
+            await standups.tick(team, run_id, body["user"]["id"], version, selected)
         except StandupError as error:
             await refuse(respond, error)
             return
