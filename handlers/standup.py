@@ -28,18 +28,14 @@ from bot.standup import StandupError
 from handlers.guard import api_error, guarded, open_modal
 from handlers.payload import team_of
 from handlers.retro import open_log_modal
-from handlers.slack_text import unescape
-from knowledge.loader import default_checklists, principle_checklist
-from knowledge.models import Checklist
+from handlers.standup_command import parse_standup_command
+from knowledge.loader import default_checklists
 
 if TYPE_CHECKING:
     from bot.app import Services
 
 logger = logging.getLogger("principlebot")
 
-DEFAULT_CHECKLIST = "daily"
-DEFAULT_REPORT_DAYS = 14
-MAX_REPORT_DAYS = 365
 
 
 class _RedrawLocks:
@@ -68,63 +64,41 @@ def register(app: AsyncApp, services: Services) -> None:
     checklists = default_checklists(knowledge)
     locks = _RedrawLocks()
 
-    def choose_checklist(words: list[str]) -> Checklist | str:
-        """The checklist named by the command, or a message saying what to type instead."""
-        if not words:
-            return checklists[DEFAULT_CHECKLIST] if DEFAULT_CHECKLIST in checklists else next(
-                iter(checklists.values()))
-        if words[0] == "principle" or re.fullmatch(r"p\d+", words[0]):
-            number_text = words[1] if words[0] == "principle" and len(words) > 1 else (
-                words[0][1:] if words[0] != "principle" else "")
-            principle = knowledge.principle(int(number_text)) if number_text.isdecimal() else None
-            if principle is None:
-                return (f"There is no principle {number_text or '(missing)'}: use "
-                        f"`/standup principle 1` to `/standup principle "
-                        f"{len(knowledge.principles)}`.")
-            return principle_checklist(principle)
-        name = words[0]
-        if name in checklists:
-            return checklists[name]
-        return (f"There is no checklist `{name}`. `/standup list` shows the ones "
-                "there are.")
-
     @app.command("/standup")
     @guarded
     async def standup_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
                               client: AsyncWebClient) -> None:
-        words = unescape(command.get("text") or "").lower().split()
-        if words[:1] in (["help"], ["?"]):
+        parsed = parse_standup_command(command.get("text") or "", checklists, knowledge)
+        if parsed.verb == "help":
             await ack(text="How to use /standup", blocks=view.help_blocks())
             return
-        if words[:1] == ["list"]:
+        if parsed.verb == "list":
             await ack(text="Checklists", blocks=view.list_blocks(checklists, knowledge))
             return
-        if words[:1] == ["report"]:
-            days = _report_days(words[1:])
-            if isinstance(days, str):
-                await ack(text=error_text(days))
-                return
+        if parsed.verb == "unknown" or (parsed.checklist is None and parsed.verb == "start"):
+            await ack(text=error_text(parsed.message))
+            return
+        if parsed.verb == "report":
             await ack()
             now = services.clock()
             report = await standups.report(command["team_id"], command["channel_id"],
-                                           since=now - dt.timedelta(days=days), until=now)
-            await respond(text=f"Stand-ups, last {days} days",
-                          blocks=view.report_blocks(report, days, knowledge))
-            return
-        checklist = choose_checklist(words)
-        if isinstance(checklist, str):
-            await ack(text=error_text(checklist))
+                                           since=now - dt.timedelta(days=parsed.days), until=now)
+            await respond(text=f"Stand-ups, last {parsed.days} days",
+                          blocks=view.report_blocks(report, parsed.days, knowledge))
             return
         await ack()
-        run = await standups.start(command["team_id"], command["channel_id"], checklist,
-                                   command["user_id"])
+        run = await standups.start(command["team_id"], command["channel_id"],
+                                   parsed.checklist, command["user_id"])
         summary = await standups.summary(run.team_id, run.id)
         try:
             posted = await client.chat_postMessage(channel=run.channel_id,
                                                    text=view.run_text(summary),
                                                    blocks=view.run_blocks(summary))
-        except SlackApiError as error:
+        except BaseException as error:
+            # No message, no run: it would only sit empty in the reports.
             await standups.mark_unused(run.team_id, run.id)
+            if not isinstance(error, SlackApiError):
+                raise
             reason = api_error(error)
             hint = ("Invite me to this channel first: `/invite @principlebot`."
                     if reason in {"not_in_channel", "channel_not_found"} else
@@ -245,12 +219,3 @@ def register(app: AsyncApp, services: Services) -> None:
         proposed = (Tag(str(practice.principle), practice.principle),) if practice else ()
         await open_log_modal(client, body["trigger_id"], respond, knowledge,
                              {"channel": body["channel"]["id"]}, proposed=proposed)
-
-
-def _report_days(words: list[str]) -> int | str:
-    if not words:
-        return DEFAULT_REPORT_DAYS
-    if words[0].isdecimal() and 1 <= int(words[0]) <= MAX_REPORT_DAYS:
-        return int(words[0])
-    return (f"`/standup report` takes a number of days from 1 to {MAX_REPORT_DAYS}, "
-            "e.g. `/standup report 30`.")
