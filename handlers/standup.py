@@ -75,9 +75,6 @@ def register(app: AsyncApp, services: Services) -> None:
         if parsed.verb == "list":
             await ack(text="Checklists", blocks=view.list_blocks(checklists, knowledge))
             return
-        if parsed.verb == "unknown" or (parsed.checklist is None and parsed.verb == "start"):
-            await ack(text=error_text(parsed.message))
-            return
         if parsed.verb == "report":
             await ack()
             now = services.clock()
@@ -85,6 +82,9 @@ def register(app: AsyncApp, services: Services) -> None:
                                            since=now - dt.timedelta(days=parsed.days), until=now)
             await respond(text=f"Stand-ups, last {parsed.days} days",
                           blocks=view.report_blocks(report, parsed.days, knowledge))
+            return
+        if parsed.checklist is None:  # "unknown": say what to type instead
+            await ack(text=error_text(parsed.message))
             return
         await ack()
         run = await standups.start(command["team_id"], command["channel_id"],
