@@ -365,8 +365,9 @@ class RetroService:
                        since: dt.datetime | None = None,
                        until: dt.datetime | None = None) -> Coverage:
         """Actions per principle (an action counts once per principle it is tagged with)."""
-        until = until or self._clock()
-        since = since or until - dt.timedelta(weeks=4)
+        # In UTC, as stored: SQLite compares the stored text, not the instants.
+        until = (until or self._clock()).astimezone(dt.UTC)
+        since = (since or until - dt.timedelta(weeks=4)).astimezone(dt.UTC)
         # Filter on the actions (team, channel, period: an index) and reach their tags by
         # primary key; filtering on the tags' own team column made SQLite walk every tag the
         # team ever had.

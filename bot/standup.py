@@ -232,7 +232,8 @@ class StandupService:
                      until: dt.datetime | None = None) -> Report:
         """Completion per item over the runs of a channel; an item counts for every person
         who responded to a run that had it."""
-        until = until or self._clock()
+        # In UTC, as stored: SQLite compares the stored text, not the instants.
+        until, since = (until or self._clock()).astimezone(dt.UTC), since.astimezone(dt.UTC)
         async with self._sessions() as session:
             runs = (await session.scalars(select(StandupRunRow).where(
                 StandupRunRow.team_id == team_id, StandupRunRow.channel_id == channel_id,

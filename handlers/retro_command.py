@@ -35,9 +35,9 @@ def parse_retro_command(raw: str) -> RetroCommand:
     text = raw.strip()
     if not text:
         return RetroCommand("modal")
-    verb, _, rest = text.partition(" ")
+    verb, *more = text.split(None, 1)
     verb = verb.lower()
-    rest = rest.strip()
+    rest = more[0].strip() if more else ""
     if verb in HELP_WORDS:
         return RetroCommand("help")
     if verb == "add":

@@ -237,13 +237,14 @@ SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 
 class ChecklistItemEntry(_Strict):
     id: Annotated[str, Field(pattern=SLUG)]
-    text: Annotated[Text, Field(max_length=75)]  # Slack's limit for a checkbox label
+    # The length is checked before blankness so its error speaks of characters.
+    text: Annotated[str, Field(max_length=75), AfterValidator(_not_blank)]  # a checkbox label
     practice: Annotated[str, Field(pattern=PRACTICE_ID.pattern)]
 
 
 class ChecklistEntry(_Strict):
     name: Annotated[str, Field(pattern=SLUG)]
-    title: Annotated[Text, Field(max_length=100)]
+    title: Annotated[str, Field(max_length=100), AfterValidator(_not_blank)]
     description: Text | None = None
     items: Annotated[list[ChecklistItemEntry], Field(min_length=1, max_length=MAX_CHECKLIST_ITEMS)]
 
