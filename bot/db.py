@@ -9,6 +9,7 @@ not race. Every row carries the Slack team id.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 MIGRATION_LOCK_KEY = 7_418_220_001
 MIGRATION_LOCK_TIMEOUT = "120s"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+WAL_SWITCH_ATTEMPTS = 100
 
 
 class Base(DeclarativeBase):
@@ -243,9 +245,18 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # Let SQLAlchemy issue BEGIN itself (below), not the driver.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # Switching a new file to WAL needs an exclusive lock, and SQLite may refuse it at once
+        # rather than wait when several processes open the file together: try again briefly.
+        for attempt in range(WAL_SWITCH_ATTEMPTS):
+            try:
+                cursor.execute("PRAGMA journal_mode=WAL")
+                break
+            except Exception as error:
+                if "locked" not in str(error) or attempt == WAL_SWITCH_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05)
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
