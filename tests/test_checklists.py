@@ -112,7 +112,7 @@ def test_every_builtin_item_names_an_existing_practice():
     for checklist in checklists.values():
         for item in checklist.items:
             assert KNOWLEDGE.practice(item.practice_id) is not None, (checklist.name, item.id)
-    # The examples the issue gives for the daily checklist.
+    # The daily checklist's core questions.
     daily = {item.practice_id for item in checklists["daily"].items}
     assert {"1.1", "1.6"} <= daily
 

@@ -332,8 +332,8 @@ async def test_after_three_missed_weeks_at_most_one_prompt_then_weekly_again(
 
 async def test_after_three_missed_weeks_the_latest_prompt_two_hours_late_fires_once(
         processes, slack_double, clock):
-    """Issue 6: after downtime "a missed prompt fires once ... if it is less than 24 hours
-    late". After three weeks and two hours down, that week's prompt is two hours late."""
+    """After downtime a missed prompt fires once if it is less than 24 hours late. After
+    three weeks and two hours down, that week's prompt is two hours late."""
     setter = await processes.start()
     found = await schedule(setter, "CLATEST", WeeklyTime(FRIDAY, 15, 30, "Europe/London"))
     await setter.close()
