@@ -15,7 +15,6 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from knowledge.index import PracticeIndex
-from knowledge.models import KnowledgeBase
 
 RANK_DEPTH = 10
 
@@ -106,7 +105,3 @@ def evaluate(index: PracticeIndex, questions: list[LabelledQuestion]) -> EvalRep
         percentile(latencies, 0.99) if latencies else 0.0,
         tuple(misses),
     )
-
-
-def build_index(knowledge: KnowledgeBase) -> PracticeIndex:
-    return PracticeIndex(knowledge)

@@ -33,7 +33,8 @@ START = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
 
 @dataclass
 class Clock:
-    """A clock the test moves by hand; RetroService calls it for every timestamp it stores."""
+    """A clock the test moves by hand: the services (and simulated processes sharing one
+    database) call it for every timestamp they store or schedule by."""
 
     now: dt.datetime = field(default=START)
 

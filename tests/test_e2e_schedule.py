@@ -28,7 +28,7 @@ from bot.retro import Scope
 from bot.schedule import Runner, Schedule
 from bot.slack_standin import RecordedCall, SlackStandIn
 from handlers.prompts import make_runner
-from tests.db_fixtures import database_url  # noqa: F401
+from tests.db_fixtures import Clock, database_url  # noqa: F401
 from tests.e2e import ACTOR, BotClient, button_action, buttons, live_markup, shown
 
 RETRO = "/retro"
@@ -40,15 +40,6 @@ LOCAL_FORMAT = "%A %d %B %Y, %H:%M %Z"
 # ---------------------------------------------------------------------- fixtures and helpers
 
 
-class Clock:
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def set(self, moment: dt.datetime) -> None:
-        self.now = moment
 
 
 @dataclass

@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.schedule import RETRY_DELAYS, Runner, Schedule, WeeklyTime, next_run
 from bot.slack_standin import SlackStandIn
 from handlers.prompts import make_runner
-from tests.db_fixtures import database_url  # noqa: F401
+from tests.db_fixtures import Clock, database_url  # noqa: F401
 
 TEAM = "T0001"
 CREATOR = "U0CREATOR"
@@ -35,17 +35,6 @@ START = dt.datetime(2026, 1, 1, 0, 0, tzinfo=dt.UTC)  # a Thursday
 FRIDAY = 4
 
 
-class Clock:
-    """The one wall clock every simulated process reads."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def set(self, moment: dt.datetime) -> None:
-        self.now = moment
 
 
 class RecordedSleep:
