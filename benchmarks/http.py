@@ -38,10 +38,10 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.app import build_app, freeze_startup_objects, web_client
 from bot.config import Settings
-from bot.evaluation import percentile
 from bot.server import EVENTS_PATH, bound_port, start, web_app
 from bot.slack_requests import Actor, slash_command
 from bot.slack_standin import SlackStandIn
+from knowledge.evaluation import percentile
 
 HOST = "127.0.0.1"
 TARGETS = ("bot", "floor")

@@ -15,7 +15,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from bot.evaluation import load_questions, percentile
+from knowledge.evaluation import load_questions, percentile
 from knowledge.index import PracticeIndex
 from knowledge.loader import load_knowledge
 

@@ -74,10 +74,10 @@ from bot.db import (
     create_engine,
     database_url,
 )
-from bot.evaluation import percentile
 from bot.server import EVENTS_PATH, bound_port, start, web_app
 from bot.slack_requests import Actor, slash_command
 from bot.slack_standin import RESPONSE_URL, SlackStandIn
+from knowledge.evaluation import percentile
 from knowledge.loader import default_knowledge
 
 ROOT = Path(__file__).resolve().parents[1]

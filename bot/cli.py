@@ -77,7 +77,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.evaluation import evaluate, load_questions
+    from knowledge.evaluation import evaluate, load_questions
 
     report = evaluate(_index(), load_questions(Path(args.file)))
     print(f"questions     {report.questions}")
