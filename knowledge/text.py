@@ -1,29 +1,34 @@
-"""Text analysis shared by the index and the queries: words, stop words, stems, bigrams.
+"""Text analysis shared by the indexes and the queries: words, stop words, stems, bigrams.
 
 Both sides must be analysed the same way, so this is the only place that decides what a term is.
+English is the source text's language; the other languages of the curated vocabularies get
+their own stop words and stemmer (Korean and Japanese, written without spaces between many
+words, are cut into character bigrams instead).
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer
 
-_WORD = re.compile(r"[a-z0-9]+(?:[-/'][a-z0-9]+)*")
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+_WORD = re.compile(r"[^\W_]+(?:[-/'][^\W_]+)*")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'"})
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f]+")
 
 # Function words and question scaffolding: they say nothing about which practice applies.
-STOP_WORDS = frozenset(
+ENGLISH_STOP_WORDS = frozenset(
     """
     a about above after again against all also am an and any are aren as at be because been
     before being below between both but by can cannot could couldn did didn do does doesn doing
     don down during each either else etc even ever every few for from further get gets getting
     got had hadn has hasn have haven having he her here hers herself him himself his how i if in
     into is isn it its itself just let lets like ll may maybe me might mine more most much must
-    my myself need needs no nor not now of off ok okay on once only or other our ours ourselves
+    my myself need needs no nor not now of off ok okay on only or other our ours ourselves
     out over per please quite rather re really s same say says shall she should shouldn so
     some still such t than that thats the their theirs them themselves then there these they
     thing things this those though through thus to too under until up upon us use used using ve
@@ -33,15 +38,12 @@ STOP_WORDS = frozenset(
     everything one ones lot lots kind sort bit actually basically hey hi hello thanks thank pls
     """.split()  # noqa: SIM905 - a word list reads better as prose
 )
-# "once" is a stop word in questions but a key word of the once-only practice; keep it.
-STOP_WORDS = STOP_WORDS - {"once"}
+# "once" is kept out of the list: a stop word in questions, but a key word of the once-only
+# practice.
 
-_stemmer = Stemmer.Stemmer("english")
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+STEMMERS = {"en": "english", "fr": "french", "es": "spanish", "de": "german",
+            "pt": "portuguese", "it": "italian", "nl": "dutch"}
+CHARACTER_LANGUAGES = frozenset({"ko", "ja"})
 
 
 @dataclass(frozen=True)
@@ -54,32 +56,77 @@ class Word:
 
 
 def normalise(text: str) -> str:
-    return text.translate(_APOSTROPHES).lower()
+    return unicodedata.normalize("NFC", text).translate(_APOSTROPHES).lower()
 
 
-def words(text: str) -> list[Word]:
-    """Content words in order. Hyphenated and slashed words count whole and by parts
-    ("re-enter" -> reenter, re, enter; "a/b" -> ab), so either spelling matches."""
+def fold(text: str) -> str:
+    """Without accents: "procédure" and "procedure" are one word to a hurried typist."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class Analyser:
+    """Words, stems and terms of one language. Stems are cached: the same words recur."""
+
+    def __init__(self, language: str, stop_words: frozenset[str]) -> None:
+        self.language = language
+        self.stop_words = frozenset(fold(w) for w in stop_words)
+        self._characters = language in CHARACTER_LANGUAGES
+        self._stemmer = Stemmer.Stemmer(STEMMERS.get(language, "english"))
+        self.stem = lru_cache(maxsize=65536)(self._stem)
+
+    def _stem(self, word: str) -> str:
+        return fold(self._stemmer.stemWord(word))
+
+    def words(self, text: str) -> list[Word]:
+        """Content words in order. Hyphenated and slashed words count whole and by parts
+        ("re-enter" -> reenter, re, enter; "a/b" -> ab), so either spelling matches. Korean
+        and Japanese runs count as their overlapping character pairs."""
+        found: list[Word] = []
+        for match in _WORD.finditer(normalise(text)):
+            token = match.group().removesuffix("'s")
+            if self._characters and _CJK_RUN.search(token):
+                found.extend(_character_pairs(token))
+                continue
+            parts = re.split(r"[-/']", token)
+            if len(parts) > 1:
+                found.append(Word(token, self.stem("".join(parts))))
+            for part in parts:
+                # Numbers say little ("wcag 2.2", "€15 fee") and would tie unrelated practices.
+                if (part and fold(part) not in self.stop_words and len(part) > 1
+                        and not part.isdigit()):
+                    found.append(Word(part, self.stem(part), part=len(parts) > 1))
+        return found
+
+    def terms(self, text: str) -> list[str]:
+        """Stems and adjacent-stem bigrams ("open_sourc"), the units an index counts.
+        Bigrams join whole words only: "vendor lock-in" pairs vendor with lockin."""
+        found = self.words(text)
+        return [w.stem for w in found] + bigrams([w.stem for w in found if not w.part])
+
+
+def _character_pairs(token: str) -> list[Word]:
+    """Korean and Japanese have no stemmer here: overlapping character pairs of each script
+    run stand in for words, so 접근성 matches 웹 접근성 and 情報 matches 情報を一度."""
     found: list[Word] = []
-    for match in _WORD.finditer(normalise(text)):
-        token = match.group().removesuffix("'s")
-        parts = re.split(r"[-/']", token)
-        if len(parts) > 1:
-            joined = "".join(parts)
-            found.append(Word(token, stem(joined)))
-        for part in parts:
-            # Numbers say little ("wcag 2.2", "€15 fee") and would tie unrelated practices.
-            if part and part not in STOP_WORDS and len(part) > 1 and not part.isdigit():
-                found.append(Word(part, stem(part), part=len(parts) > 1))
+    for run in _CJK_RUN.findall(token):
+        if len(run) == 1:
+            found.append(Word(run, run, part=True))
+        found.extend(Word(run[i:i + 2], run[i:i + 2], part=True) for i in range(len(run) - 1))
     return found
-
-
-def terms(text: str) -> list[str]:
-    """Stems and adjacent-stem bigrams ("open_sourc"), the units the index counts.
-    Bigrams join whole words only: "vendor lock-in" pairs vendor with lockin."""
-    found = words(text)
-    return [w.stem for w in found] + bigrams([w.stem for w in found if not w.part])
 
 
 def bigrams(stems: list[str]) -> list[str]:
     return [f"{a}_{b}" for a, b in itertools.pairwise(stems) if a != b]
+
+
+ENGLISH = Analyser("en", ENGLISH_STOP_WORDS)
+
+
+def words(text: str) -> list[Word]:
+    """The English analyser's content words (the source text's language)."""
+    return ENGLISH.words(text)
+
+
+def terms(text: str) -> list[str]:
+    return ENGLISH.terms(text)

