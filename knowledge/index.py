@@ -135,7 +135,7 @@ class PracticeIndex:
                 lexical[hit.doc] += hit.raw
         spelt = self._lexical["en"].corrected_text(text) if language == "en" else text
         nearest = self._semantic.nearest(
-            self._semantic.embed(spelt, analyser(language).stop_words))
+            self._semantic.embed(spelt, analyser(language).stop_words), ("en", language))
         similarity = nearest.similarity
         lexical_part = lexical / lexical.max() if lexical.max() > 0 else lexical
         spread = similarity.max() - similarity.mean()

@@ -42,7 +42,7 @@ _FUNCTION_WORDS = {
         dove per con senza su questo questa questi queste nostro nostra nostri nostre suo
         sua suoi sue non piu molto deve devono puo possono abbiamo hanno essere avere quale
         quali anche ancora gia ogni tutto tutti del della dei degli delle al alla nel nella
-        si ci mi mio mia""",
+        si ci mi mio mia possiamo dobbiamo ci sono gli perché cosa fare""",
     "nl": """de het een en of is zijn wij we jullie zij ze die dat wat wie hoe waarom wanneer
         waar voor met zonder op bij naar in niet geen meer zeer heel moet moeten kan kunnen
         zal zullen hebben heeft ons onze hun mijn elke ieder ook nog al alle dan van
@@ -57,7 +57,7 @@ _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 # Characters that only some of the languages use tip a close call.
 _MARKERS = {"de": re.compile(r"[äöüß]"), "es": re.compile(r"[ñ¿¡]"),
-            "pt": re.compile(r"[ãõç]"), "fr": re.compile(r"[èêëçœ]|\b[dlj]'"),
+            "pt": re.compile(r"[ãõ]|ção|ções"), "fr": re.compile(r"[êëœ]|\bqu'|\bj'|\bc'est"),
             "it": re.compile(r"\b(?:perch|cos|pi)[èé]|\bun'"),
             "nl": re.compile(r"\bij|\bzij\b|ij[kn]?\b")}
 
@@ -75,7 +75,9 @@ def detect_language(text: str) -> str:
     english = sum(t in _ENGLISH_FUNCTION for t in tokens)
     best, best_hits = "en", 0.0
     for lang, vocabulary in FUNCTION_WORDS.items():
-        hits = sum(t in vocabulary for t in tokens)
+        # Words English shares ("a", "in", "of", "die") count only beside the language's own.
+        own = len({t for t in tokens if t in vocabulary and t not in _ENGLISH_FUNCTION})
+        hits = sum(t in vocabulary for t in tokens) if own >= 2 else own
         hits += 1.5 * len(_MARKERS[lang].findall(lowered))
         if hits > best_hits:
             best, best_hits = lang, hits

@@ -104,6 +104,7 @@ class SemanticIndex:
         if np.any(np.diff(docs) < 0) or set(docs.tolist()) != set(range(practices)):
             raise ValueError("fixed texts must be grouped by practice, every practice present")
         self._starts = np.flatnonzero(np.r_[True, np.diff(docs) != 0])
+        self._languages = np.array([p.language for p in phrases])
 
     def embed(self, text: str, stop_words: frozenset[str] = frozenset()) -> np.ndarray:
         return np.asarray(self.model.query(self.shorten(text, stop_words)), dtype=np.float32)
@@ -123,8 +124,13 @@ class SemanticIndex:
                 high = middle - 1
         return " ".join(kept[:low])
 
-    def nearest(self, query_vector: np.ndarray) -> Nearest:
+    def nearest(self, query_vector: np.ndarray, languages: Sequence[str] = ()) -> Nearest:
+        """Per practice, its closest fixed text among those in `languages` (all: empty).
+        An English question is compared with the English texts only: a phrase of another
+        language that happens to lie close says less than the practice's own words."""
         sims = self._vectors @ query_vector
+        if languages:
+            sims = np.where(np.isin(self._languages, list(languages)), sims, -1.0)
         best = np.maximum.reduceat(sims, self._starts)
         # The position of each practice's maximum: the first row equal to it in its group.
         hits = np.flatnonzero(sims == np.repeat(best, np.diff(np.r_[self._starts, len(sims)])))
