@@ -2,10 +2,11 @@
 
     python -m knowledge.calibrate FILE... [--on-topic-declined 0.02]
 
-Each labelled question's top three candidates become examples (right or wrong); off-topic
-items (`principle: 0`) give only wrong ones. The threshold is the highest score that declines
-at most the given share of the on-topic questions, so "confident" errs on answering. Questions
-answered directly (references, typed titles) are left out: they are never calibrated.
+Each question's top candidate is an example of relevance (on topic or not); each on-topic
+question's top three candidates are examples of correctness (right or wrong). The threshold is
+the highest relevance that declines at most the given share of the on-topic questions, so
+declining errs on answering. Questions answered directly (references, typed titles) are left
+out: they are never calibrated.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge.confidence import PARAMETERS, Calibration, Candidate, fit
+from knowledge.confidence import PARAMETERS, UNFITTED, Calibration, Candidate, fit
 from knowledge.evaluation import LabelledQuestion, accepted_ids, load_questions
 from knowledge.index import PracticeIndex
 from knowledge.references import find_references
@@ -23,24 +25,31 @@ from knowledge.references import find_references
 CANDIDATES = 3
 
 
-def examples(index: PracticeIndex, questions: Sequence[LabelledQuestion]
-             ) -> tuple[list[Candidate], list[bool], list[tuple[int, bool]]]:
-    """Candidates with their labels, and per question (first example, on topic)."""
-    candidates: list[Candidate] = []
-    right: list[bool] = []
-    tops: list[tuple[int, bool]] = []
+@dataclass(frozen=True)
+class Examples:
+    tops: list[Candidate]  # each question's top candidate
+    on_topic: list[bool]
+    candidates: list[Candidate]  # the on-topic questions' top candidates
+    right: list[bool]
+
+
+def examples(index: PracticeIndex, questions: Sequence[LabelledQuestion]) -> Examples:
+    found = Examples([], [], [], [])
     for item in questions:
         refs = find_references(item.q)
         if refs.practice_ids or refs.principles:
             continue
         accepted = accepted_ids(index.knowledge, item)
-        ranking, found = index.signals(item.q)
-        tops.append((len(candidates), not item.off_topic))
-        for position, candidate in enumerate(found[:CANDIDATES]):
-            practice = index.knowledge.practices[int(ranking.order[position])]
-            candidates.append(candidate)
-            right.append(practice.id in accepted)
-    return candidates, right, tops
+        ranking, candidates = index.signals(item.q)
+        found.tops.append(candidates[0])
+        found.on_topic.append(not item.off_topic)
+        if item.off_topic:
+            continue
+        for position, candidate in enumerate(candidates[:CANDIDATES]):
+            found.candidates.append(candidate)
+            found.right.append(index.knowledge.practices[int(ranking.order[position])].id
+                               in accepted)
+    return found
 
 
 def threshold(scores_on_topic: Sequence[float], declined_share: float) -> float:
@@ -53,17 +62,18 @@ def threshold(scores_on_topic: Sequence[float], declined_share: float) -> float:
 def calibrate(index: PracticeIndex, files: Sequence[Path], declined_share: float
               ) -> tuple[Calibration, dict[str, object]]:
     questions = [q for path in files for q in load_questions(path)]
-    candidates, right, tops = examples(index, questions)
-    weights, bias = fit(candidates, right)
-    unthresholded = Calibration(weights, bias, 0.0)
-    top_scores = [(unthresholded.probability(candidates[i]), on) for i, on in tops]
-    cut = threshold([s for s, on in top_scores if on], declined_share)
-    off = [s for s, on in top_scores if not on]
-    note = {"fitted_on": [p.name for p in files], "questions": len(tops),
+    found = examples(index, questions)
+    relevance = fit(found.tops, found.on_topic)
+    correctness = fit(found.candidates, found.right)
+    scores = [relevance(c) for c in found.tops]
+    cut = threshold([s for s, on in zip(scores, found.on_topic, strict=True) if on],
+                    declined_share)
+    off = [s for s, on in zip(scores, found.on_topic, strict=True) if not on]
+    note = {"fitted_on": [p.name for p in files], "questions": len(found.tops),
             "off_topic_declined_in_sample": round(sum(s < cut for s in off) / len(off), 3)
             if off else None,
             "on_topic_declined_target": declined_share}
-    return Calibration(weights, bias, round(cut, 4)), note
+    return Calibration(relevance, correctness, round(cut, 4)), note
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -75,10 +85,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     from knowledge.loader import load_knowledge
 
     # The index's own calibration plays no part in the signals being fitted.
-    index = PracticeIndex(load_knowledge(), calibration=Calibration((0.0,) * 5, 0.0, 0.5))
+    index = PracticeIndex(load_knowledge(), calibration=UNFITTED)
     calibration, note = calibrate(index, args.files, args.on_topic_declined)
     args.output.write_text(calibration.to_json(note) + "\n", encoding="utf-8")
-    print(json.dumps({"confident_score": calibration.confident_score, **note}))
+    print(json.dumps({"threshold": calibration.threshold, **note}))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.semantic import Model, Phrase, fixed_texts, load_model
+from knowledge.semantic import Model, Phrase, chatter_texts, fixed_texts, load_model
 
 STORE = Path(__file__).with_name("embeddings.npz")
 BATCH = 64
@@ -74,10 +74,10 @@ def write_store(texts: Sequence[str], vectors: Sequence[np.ndarray], identity: s
 def regenerate(path: Path = STORE) -> int:
     """Embed every fixed text of the built-in knowledge and vocabularies; write the store."""
     from knowledge.loader import load_knowledge
-    from knowledge.vocabulary import load_vocabularies
+    from knowledge.vocabulary import load_chatter, load_vocabularies
 
     knowledge = load_knowledge()
-    phrases = fixed_texts(knowledge, load_vocabularies(knowledge))
+    phrases = fixed_texts(knowledge, load_vocabularies(knowledge)) + chatter_texts(load_chatter())
     texts = list(dict.fromkeys(p.text for p in phrases))
     model = load_model()
     write_store(texts, embed_all(texts, model), model.identity, path)

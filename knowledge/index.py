@@ -25,9 +25,9 @@ from knowledge.embeddings import vectors_for
 from knowledge.language import analyser, detect_language
 from knowledge.lexical import MAX_WHY, LexicalIndex, QueryTerm
 from knowledge.models import KnowledgeBase, Practice
-from knowledge.semantic import Model, SemanticIndex, fixed_texts, load_model
+from knowledge.semantic import Model, SemanticIndex, chatter_texts, fixed_texts, load_model
 from knowledge.text import ENGLISH
-from knowledge.vocabulary import Vocabulary, load_vocabularies
+from knowledge.vocabulary import Vocabulary, load_chatter, load_vocabularies
 
 __all__ = ["Answer", "Match", "PracticeIndex"]
 
@@ -36,7 +36,7 @@ __all__ = ["Answer", "Match", "PracticeIndex"]
 FIELD_WEIGHTS = {"title": 3.0, "vocabulary": 1.6, "description": 1.2, "principle": 0.35}
 # The fused rank score: lexical evidence relative to the question's best, and closeness in
 # meaning relative to the question's average practice, in these shares.
-LEXICAL_SHARE = 0.5
+LEXICAL_SHARE = 0.6
 PHRASE_CHARS = 70
 
 
@@ -49,6 +49,7 @@ class _Ranking:
     nearest_phrase: np.ndarray
     known: float
     queries: dict[str, list[QueryTerm]]  # per lexical index
+    chatter: float  # cosine of the nearest chatter phrase
 
 
 class PracticeIndex:
@@ -70,8 +71,10 @@ class PracticeIndex:
         self._vocabularies = {v.language: v for v in vocabularies}
         model = model or load_model()
         phrases = fixed_texts(knowledge, vocabularies)
-        self.semantic = SemanticIndex(phrases, vectors_for(phrases, model), model,
-                                       len(self._practices))
+        chatter = chatter_texts(load_chatter())
+        vectors = vectors_for(phrases + chatter, model)
+        self.semantic = SemanticIndex(phrases, vectors[:len(phrases)], model,
+                                      len(self._practices), chatter=vectors[len(phrases):])
         self.calibration = calibration or load_calibration()
         self._direct = DirectAnswers(knowledge)
 
@@ -99,8 +102,9 @@ class PracticeIndex:
         if direct is not None:
             return direct
         ranking = ranked[0] if ranked else self._rank(cleaned, language)
-        shown = self._matches(ranking, limit)
-        confident = shown[0].score >= self.calibration.confident_score
+        relevance = self.calibration.relevant(self._candidate(ranking, 0))
+        shown = self._matches(ranking, limit, relevance)
+        confident = relevance >= self.calibration.threshold
         return Answer(text, confident, tuple(shown), language=language,
                       declined=not confident, reason=None if confident else OFF_TOPIC)
 
@@ -132,16 +136,12 @@ class PracticeIndex:
             for hit in index.rank(queries[code]):
                 lexical[hit.doc] += hit.raw
         spelt = self._lexical["en"].corrected_text(text) if language == "en" else text
-        nearest = self.semantic.nearest(
-            self.semantic.embed(spelt, analyser(language).stop_words), ("en", language))
-        similarity = nearest.similarity
-        lexical_part = lexical / lexical.max() if lexical.max() > 0 else lexical
-        spread = similarity.max() - similarity.mean()
-        semantic_part = np.clip((similarity - similarity.mean()) / (spread or 1.0), 0, 1)
-        fused = LEXICAL_SHARE * lexical_part + (1 - LEXICAL_SHARE) * semantic_part
+        vector = self.semantic.embed(spelt, analyser(language).stop_words)
+        nearest = self.semantic.nearest(vector, ("en", language))
+        fused = fuse(lexical, nearest.similarity)
         order = np.lexsort((np.arange(len(fused)), -fused))
-        return _Ranking(order, fused, lexical, similarity, nearest.phrase,
-                        _known_share(queries), queries)
+        return _Ranking(order, fused, lexical, nearest.similarity, nearest.phrase,
+                        _known_share(queries), queries, self.semantic.chatter(vector))
 
     def _lexical_index(self, language: str) -> LexicalIndex | None:
         if language not in self._lexical and language in self._vocabularies:
@@ -157,16 +157,17 @@ class PracticeIndex:
         return Candidate(float(ranking.fused[doc]),
                          float(ranking.fused[doc] - ranking.fused[others]),
                          float(ranking.nearest_similarity[doc]), float(ranking.lexical[doc]),
-                         ranking.known)
+                         ranking.known,
+                         ranking.chatter - float(ranking.nearest_similarity.max()))
 
-    def _matches(self, ranking: _Ranking, limit: int) -> list[Match]:
+    def _matches(self, ranking: _Ranking, limit: int, relevance: float) -> list[Match]:
         shown: list[Match] = []
         ceiling = 1.0
         for position in range(min(limit, len(ranking.order))):
             doc = int(ranking.order[position])
             # Scores never rise down the list, even where the calibration's curve would.
             ceiling = min(ceiling, self.calibration.probability(
-                self._candidate(ranking, position)))
+                self._candidate(ranking, position), relevance))
             practice = self._practices[doc]
             shown.append(Match(practice, self._principles[practice.principle],
                                round(ceiling, 4), self._why(ranking, doc)))
@@ -181,6 +182,16 @@ class PracticeIndex:
         if len(phrase) > PHRASE_CHARS:
             phrase = phrase[:PHRASE_CHARS - 1].rstrip() + "\u2026"
         return (*words[:MAX_WHY - 1], f"\u2248 \u201c{phrase}\u201d")
+
+
+def fuse(lexical: np.ndarray, similarity: np.ndarray) -> np.ndarray:
+    """The rank score of each practice, in [0, 1]: its lexical evidence relative to the
+    question's best, and its closeness in meaning relative to the question's average practice
+    (the model's cosines crowd together; their spread within a question is what tells)."""
+    lexical_part = lexical / lexical.max() if lexical.max() > 0 else lexical
+    spread = similarity.max() - similarity.mean()
+    semantic_part = np.clip((similarity - similarity.mean()) / (spread or 1.0), 0, 1)
+    return LEXICAL_SHARE * lexical_part + (1 - LEXICAL_SHARE) * semantic_part
 
 
 def _known_share(queries: dict[str, list[QueryTerm]]) -> float:

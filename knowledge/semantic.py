@@ -28,7 +28,7 @@ from knowledge.vocabulary import Vocabulary
 # The time per question grows with its tokens (about 0.65 ms each on two cores): a longer
 # question is embedded without its function words, then cut to this many tokens. Its words
 # all still count in the lexical signal.
-MAX_QUERY_TOKENS = 28
+MAX_QUERY_TOKENS = 32
 ENGINE_THREADS = "2"
 
 
@@ -74,8 +74,12 @@ class Phrase:
 
     doc: int
     text: str
-    kind: str  # "title", "description" or "vocabulary"
+    kind: str  # "title", "description", "vocabulary" or "chatter" (doc -1)
     language: str
+
+
+def chatter_texts(phrases: Sequence[str]) -> list[Phrase]:
+    return [Phrase(-1, text, "chatter", "en") for text in phrases]
 
 
 def fixed_texts(knowledge: KnowledgeBase, vocabularies: Sequence[Vocabulary]) -> list[Phrase]:
@@ -105,9 +109,12 @@ class SemanticIndex:
     """Max-similarity of a question to each practice's embedded fixed texts."""
 
     def __init__(self, phrases: Sequence[Phrase], vectors: np.ndarray, model: Model,
-                 practices: int) -> None:
+                 practices: int, chatter: np.ndarray | None = None) -> None:
         if len(phrases) != len(vectors):
             raise ValueError("one vector per fixed text is needed")
+        self._chatter = np.ascontiguousarray(
+            chatter if chatter is not None else np.zeros((0, vectors.shape[1])),
+            dtype=np.float32)
         self.phrases = tuple(phrases)
         self.model = model
         self._vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -134,6 +141,10 @@ class SemanticIndex:
             else:
                 high = middle - 1
         return " ".join(kept[:low])
+
+    def chatter(self, query_vector: np.ndarray) -> float:
+        """The cosine of the nearest chatter phrase (0 without any)."""
+        return float((self._chatter @ query_vector).max()) if len(self._chatter) else 0.0
 
     def nearest(self, query_vector: np.ndarray, languages: Sequence[str] = ()) -> Nearest:
         """Per practice, its closest fixed text among those in `languages` (all: empty).

@@ -1,4 +1,5 @@
-"""Curated search vocabulary in other languages: `knowledge/vocabulary/<language>.yaml`.
+"""Curated search vocabulary in other languages (`knowledge/vocabulary/<language>.yaml`), and
+the phrases of chatter no practice covers (`knowledge/chatter.yaml`).
 
 The source text stays English; these files hold, per practice, the words a team writing in that
 language uses for the practice's situation (its title rendered in the language's own
@@ -19,12 +20,18 @@ from knowledge.language import LANGUAGE_NAMES
 from knowledge.models import PRACTICE_ID, KnowledgeBase, KnowledgeError, Text, _read_yaml
 
 VOCABULARY_DIR = Path(__file__).with_name("vocabulary")
+CHATTER = Path(__file__).with_name("chatter.yaml")
 
 
 class VocabularyFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     language: Annotated[str, Field(pattern="^(" + "|".join(sorted(LANGUAGE_NAMES)) + ")$")]
     practices: dict[Annotated[str, Field(pattern=PRACTICE_ID.pattern)], list[Text]]
+
+
+class ChatterFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    phrases: list[Text]
 
 
 @dataclass(frozen=True)
@@ -61,3 +68,14 @@ def load_vocabularies(knowledge: KnowledgeBase, directory: Path = VOCABULARY_DIR
             for pid, phrases in parsed.practices.items() if pid in known
         }))
     return tuple(found)
+
+
+def load_chatter(path: Path = CHATTER) -> tuple[str, ...]:
+    """The phrases of what no practice covers (office talk, IT trouble), for telling chatter."""
+    raw = _read_yaml(path)
+    try:
+        return tuple(dict.fromkeys(ChatterFile.model_validate(raw).phrases))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "top level"
+        raise KnowledgeError(f"{path}: {where}: {first['msg']}") from None
