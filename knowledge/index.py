@@ -26,7 +26,7 @@ from knowledge.language import analyser, detect_language
 from knowledge.lexical import MAX_WHY, LexicalIndex, QueryTerm
 from knowledge.models import KnowledgeBase, Practice
 from knowledge.semantic import Model, SemanticIndex, chatter_texts, fixed_texts, load_model
-from knowledge.text import ENGLISH
+from knowledge.text import ENGLISH, fold
 from knowledge.vocabulary import Vocabulary, load_chatter, load_vocabularies
 
 __all__ = ["Answer", "Match", "PracticeIndex"]
@@ -132,7 +132,10 @@ class PracticeIndex:
             index = self._lexical_index(code)
             if index is None:
                 continue
-            queries[code] = index.query_terms(text)
+            # A question in another language holds false friends of English words ("comment",
+            # "site"): its own function words are kept from the English index.
+            words = text if code == language else _without(text, analyser(language).stop_words)
+            queries[code] = index.query_terms(words)
             for hit in index.rank(queries[code]):
                 lexical[hit.doc] += hit.raw
         spelt = self._lexical["en"].corrected_text(text) if language == "en" else text
@@ -192,6 +195,13 @@ def fuse(lexical: np.ndarray, similarity: np.ndarray) -> np.ndarray:
     spread = similarity.max() - similarity.mean()
     semantic_part = np.clip((similarity - similarity.mean()) / (spread or 1.0), 0, 1)
     return LEXICAL_SHARE * lexical_part + (1 - LEXICAL_SHARE) * semantic_part
+
+
+def _without(text: str, stop_words: frozenset[str]) -> str:
+    if not stop_words:
+        return text
+    kept = (w for w in text.split() if fold(w.lower().strip(".,;:!?¿¡()\"'")) not in stop_words)
+    return " ".join(kept)
 
 
 def _known_share(queries: dict[str, list[QueryTerm]]) -> float:

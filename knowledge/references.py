@@ -27,7 +27,8 @@ _BARE_PRACTICE = re.compile(r"(?<![\w.])#?(\d{1,2})\.(\d{1,2})(?![\w.]|\.\d)")
 _BARE_PRINCIPLE = re.compile(r"(?<![\w.])#?(\d{1,2})(?![\w.])")
 _FILLER = re.compile(
     r"\b(?:what|whats|is|are|does|say|says|about|show|me|tell|explain|the|of|and|principles?|"
-    r"sub-?practices?|practices?|number|no|please|pls|read|see|overview)\b|[#?.,!:;'’\s-]"
+    r"sub-?practices?|practices?|number|no|please|pls|read|see|overview|its|all|list|in|on)\b"
+    r"|[#?.,!:;'’\s-]"
 )
 
 

