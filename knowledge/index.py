@@ -12,6 +12,7 @@ Everything is built once, in the constructor; see `knowledge.answer` for what an
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,9 +35,13 @@ __all__ = ["Answer", "Match", "PracticeIndex"]
 # How much a term counts by where it stands. The title names the practice; the vocabulary holds
 # the words teams use; the principle's own text helps only to pick the right principle.
 FIELD_WEIGHTS = {"title": 3.0, "vocabulary": 1.6, "description": 1.2, "principle": 0.35}
-# The fused rank score: lexical evidence relative to the question's best, and closeness in
-# meaning relative to the question's average practice, in these shares.
-LEXICAL_SHARE = 0.6
+# The fused rank score's lexical share runs from the first figure (no lexical evidence) to the
+# second (plenty), passing halfway at LEXICAL_MIDPOINT (raw BM25F of the best practice), on a
+# log scale of width LEXICAL_WIDTH. Chosen on the dev set and the tuning halves; neighbouring
+# values score within a question or two of these.
+LEXICAL_SHARE = (0.4, 0.8)
+LEXICAL_MIDPOINT = 20.0
+LEXICAL_WIDTH = 0.5
 PHRASE_CHARS = 70
 
 
@@ -190,11 +195,17 @@ class PracticeIndex:
 def fuse(lexical: np.ndarray, similarity: np.ndarray) -> np.ndarray:
     """The rank score of each practice, in [0, 1]: its lexical evidence relative to the
     question's best, and its closeness in meaning relative to the question's average practice
-    (the model's cosines crowd together; their spread within a question is what tells)."""
-    lexical_part = lexical / lexical.max() if lexical.max() > 0 else lexical
+    (the model's cosines crowd together; their spread within a question is what tells).
+    The lexical share grows with the lexical evidence: many matched vocabulary words are the
+    surest signal there is, while a question the vocabulary barely knows (formal text, another
+    language, a paraphrase) has to be read for its meaning."""
+    top = float(lexical.max())
+    lexical_part = lexical / top if top > 0 else lexical
     spread = similarity.max() - similarity.mean()
     semantic_part = np.clip((similarity - similarity.mean()) / (spread or 1.0), 0, 1)
-    return LEXICAL_SHARE * lexical_part + (1 - LEXICAL_SHARE) * semantic_part
+    steepness = (math.log1p(top) - math.log1p(LEXICAL_MIDPOINT)) / LEXICAL_WIDTH
+    share = LEXICAL_SHARE[0] + (LEXICAL_SHARE[1] - LEXICAL_SHARE[0]) / (1 + math.exp(-steepness))
+    return share * lexical_part + (1 - share) * semantic_part
 
 
 def _without(text: str, stop_words: frozenset[str]) -> str:
