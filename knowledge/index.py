@@ -108,8 +108,11 @@ class PracticeIndex:
             return direct
         ranking = ranked[0] if ranked else self._rank(cleaned, language)
         relevance = self.calibration.relevant(self._candidate(ranking, 0))
-        shown = self._matches(ranking, limit, relevance)
         confident = relevance >= self.calibration.threshold
+        # Declined text in which no vocabulary knows a single word ("zzxq vbnm") gets no
+        # matches at all: nearest meanings of gibberish are no suggestions.
+        nothing_known = not confident and not ranking.lexical.any()
+        shown = [] if nothing_known else self._matches(ranking, limit, relevance)
         return Answer(text, confident, tuple(shown), language=language,
                       declined=not confident, reason=None if confident else OFF_TOPIC)
 

@@ -52,3 +52,10 @@ def test_the_json_carries_what_a_reply_needs(index):
     assert data["language"] == "en"
     assert data["principle_reference"] is None and data["note"] is None
     assert {"query", "confident", "matches"} <= set(data)
+
+
+@pytest.mark.parametrize("text", ["zzxq vbnm qwerty", "asdf", "#zzxqvbnm"])
+def test_text_no_vocabulary_knows_has_no_matches(index, text):
+    answer = index.search(text)
+    assert answer.declined and answer.reason == "off_topic"
+    assert answer.matches == ()
