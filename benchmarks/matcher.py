@@ -55,7 +55,7 @@ def main() -> None:
     elapsed = time.perf_counter() - started_all
 
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--json", "x"],
+    subprocess.run([sys.executable, "-m", "bot.runtime.cli", "ask", "--json", "x"],
                    check=True, capture_output=True)
     process_seconds = time.perf_counter() - started
 
