@@ -20,6 +20,7 @@ from handlers.kit.context import services_of, team_of
 from handlers.kit.markup import plain_text, unescape
 from handlers.kit.replies import api_error, error_text, open_modal
 from handlers.kit.words import is_help
+from knowledge.models import Principle
 
 logger = logging.getLogger("principlebot")
 
@@ -68,13 +69,21 @@ async def share_in_channel(ack: AsyncAck, action: dict[str, Any], respond: Async
     )
 
 
+async def _principle_named(action: dict[str, Any], respond: AsyncRespond,
+                           context: AsyncBoltContext) -> Principle | None:
+    """The principle a button names; when it is gone, the person is told and None returned."""
+    principle = services_of(context).index.knowledge.principle(int(action["value"]))
+    if principle is None:
+        await respond(text=error_text(GONE), replace_original=False)
+    return principle
+
+
 async def full_principle(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
                          client: AsyncWebClient, respond: AsyncRespond,
                          context: AsyncBoltContext) -> None:
     await ack()
-    principle = services_of(context).index.knowledge.principle(int(action["value"]))
+    principle = await _principle_named(action, respond, context)
     if principle is None:
-        await respond(text=error_text(GONE), replace_original=False)
         return
     if not await open_modal(client, body["trigger_id"], views.principle_modal(principle),
                             respond, failure=None):
@@ -85,9 +94,8 @@ async def full_principle(ack: AsyncAck, action: dict[str, Any], body: dict[str, 
 async def expand_principle(ack: AsyncAck, action: dict[str, Any], respond: AsyncRespond,
                            context: AsyncBoltContext) -> None:
     await ack()
-    principle = services_of(context).index.knowledge.principle(int(action["value"]))
+    principle = await _principle_named(action, respond, context)
     if principle is None:
-        await respond(text=error_text(GONE), replace_original=False)
         return
     await respond(text=views.principle_title_line(principle),
                   blocks=views.principle_blocks(principle, with_back=True),
