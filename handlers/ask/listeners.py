@@ -18,13 +18,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from handlers.ask import views
 from handlers.kit.context import services_of, team_of
 from handlers.kit.markup import plain_text, unescape
-from handlers.kit.replies import api_error, error_text, open_modal
+from handlers.kit.replies import api_error, open_modal, tell
 from handlers.kit.words import is_help
 from knowledge.models import Principle
 
 logger = logging.getLogger("principlebot")
 
-QUESTION_LIMIT = 2000
 GONE = "That principle no longer exists."
 
 
@@ -39,7 +38,7 @@ async def principles_command(ack: AsyncAck, command: dict[str, Any],
         await ack(text="How to use principlebot", blocks=views.help_blocks(),
                   response_type="ephemeral")
     else:
-        answer = index.search(text[:QUESTION_LIMIT])
+        answer = index.search(text[:views.QUESTION_LIMIT])
         await ack(text=views.answer_text(answer), blocks=views.answer_blocks(answer),
                   response_type="ephemeral")
 
@@ -74,7 +73,7 @@ async def _principle_named(action: dict[str, Any], respond: AsyncRespond,
     """The principle a button names; when it is gone, the person is told and None returned."""
     principle = services_of(context).index.knowledge.principle(int(action["value"]))
     if principle is None:
-        await respond(text=error_text(GONE), replace_original=False)
+        await tell(GONE, respond=respond, client=None, user_id=None)
     return principle
 
 
@@ -133,7 +132,7 @@ async def _answer_in_thread(event: dict[str, Any], body: dict[str, Any],
         blocks = views.help_blocks()
         text = "Ask me which principle applies: describe a situation in your own words."
     else:
-        answer = services.index.search(question[:QUESTION_LIMIT])
+        answer = services.index.search(question[:views.QUESTION_LIMIT])
         blocks = views.answer_blocks(answer, asked_by=event.get("user"), shareable=False)
         text = views.answer_text(answer)
     try:
@@ -164,7 +163,7 @@ async def which_principle_submitted(ack: AsyncAck, view: dict[str, Any],
     services = services_of(context)
     if not await services.deliveries.first_time(team_of(context), f"view:{view.get('id')}"):
         return
-    answer = services.index.search(question[:QUESTION_LIMIT])
+    answer = services.index.search(question[:views.QUESTION_LIMIT])
     try:
         await client.chat_postMessage(channel=context.user_id, text=views.answer_text(answer),
                                       blocks=views.answer_blocks(answer, shareable=False))

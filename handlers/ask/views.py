@@ -22,6 +22,7 @@ from knowledge.index import Answer, Match
 from knowledge.models import KnowledgeBase, Principle
 
 EXCERPT_LIMIT = 400
+QUESTION_LIMIT = 2000  # what the matcher reads of a question
 
 PICK_PREFIX = "ask_pick_"  # + the choice's position: ask_pick_1 ... ask_pick_3
 SHARE = "ask_share"
@@ -170,7 +171,7 @@ def ask_modal() -> View:
             block_id=MODAL_INPUT,
             label=plain("Describe the question or situation", limits.INPUT_LABEL),
             element=PlainTextInputElement(
-                action_id=MODAL_INPUT_ACTION, multiline=True, max_length=2000,
+                action_id=MODAL_INPUT_ACTION, multiline=True, max_length=QUESTION_LIMIT,
                 placeholder=plain("e.g. why do people have to type their address on every "
                                   "form?", limits.PLACEHOLDER),
             ),

@@ -12,7 +12,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain.retro.values import Page, RetroError, RetroNotFound, Scope
+from bot.domain.retro.values import MAX_TEXT, Page, RetroError, RetroNotFound, Scope
 from bot.domain.services import Services
 from handlers.kit.context import services_of, team_of
 from handlers.kit.markup import plain_text
@@ -124,6 +124,6 @@ async def log_from_message(ack: AsyncAck, body: dict[str, Any], client: AsyncWeb
         logger.info("no permalink: %s", api_error(error))
     modal = log_modal(services.index.knowledge,
                       metadata={"channel": channel, "permalink": permalink or ""},
-                      text=truncate(text, 2000), proposed=services.retro.propose_tags(text),
+                      text=truncate(text, MAX_TEXT), proposed=services.retro.propose_tags(text),
                       permalink=permalink)
     await open_modal(client, body["trigger_id"], modal, respond, failure=LOG_FORM_FAILED)

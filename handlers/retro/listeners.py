@@ -22,7 +22,7 @@ from bot.domain.schedule.service import ScheduleNotFound
 from bot.domain.schedule.timewords import ScheduleInputError
 from bot.domain.services import Services
 from handlers.kit.context import services_of, team_of
-from handlers.kit.replies import error_text, explain, open_modal
+from handlers.kit.replies import error_text, explain, open_modal, tell
 from handlers.retro import buttons, submissions, views
 from handlers.retro.commands import RetroCommand, parse_retro_command
 from handlers.retro.modals import LOG_CALLBACK, LOG_FORM_FAILED, TAGS_CALLBACK, log_modal
@@ -58,13 +58,14 @@ async def retro_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRe
         await ack(text=error_text(f"{parsed.text} `/retro help` lists what I can do."))
         return
     await ack()
-    call = _Invocation(parsed, Scope(team_of(context), command["channel_id"]),
-                       command["user_id"], command.get("trigger_id", ""),
+    call = _Invocation(parsed, Scope(team_of(context), context.channel_id or ""),
+                       context.user_id or "", command.get("trigger_id", ""),
                        services_of(context), respond, client)
     try:
         await VERBS[parsed.verb](call)
     except DomainError as error:
-        await respond(text=error_text(explain(error, HINTS)), response_type="ephemeral")
+        await tell(explain(error, HINTS), respond=respond, client=client,
+                   user_id=context.user_id)
 
 
 async def _add(call: _Invocation) -> None:
@@ -107,7 +108,7 @@ async def _delete(call: _Invocation) -> None:
 
 async def _mydata(call: _Invocation) -> None:
     page = await call.services.retro.for_person(call.scope.team_id, call.user, status="all",
-                                                limit=20)
+                                                limit=views.MYDATA_SHOWN)
     await call.respond(text="What principlebot holds about you",
                        blocks=views.mydata_blocks(page, call.services.index.knowledge))
 

@@ -22,6 +22,8 @@ LIST_MORE = "retro_list_more"
 FORGET_CONFIRM = "retro_forget_confirm"
 LOG_SHORTCUT = "log_retro_action"
 LIST_PAGE_SIZE = 10
+MYDATA_SHOWN = 20
+TAG_LABEL = 60
 
 
 def action_value(action: RetroAction) -> str:
@@ -45,7 +47,7 @@ def tag_label(tag: Tag, knowledge: KnowledgeBase) -> str:
 def tags_text(action: RetroAction, knowledge: KnowledgeBase) -> str:
     if not action.tags:
         return "no tag"
-    labels = ", ".join(escape(truncate(tag_label(t, knowledge), 60)) for t in action.tags)
+    labels = ", ".join(escape(truncate(tag_label(t, knowledge), TAG_LABEL)) for t in action.tags)
     return labels + (" (auto-tagged)" if action.auto_tagged else "")
 
 

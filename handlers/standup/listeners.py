@@ -30,6 +30,7 @@ from handlers.retro.modals import LOG_FORM_FAILED, log_modal
 from handlers.standup import views
 from handlers.standup.commands import parse_standup_command
 from handlers.standup.redraw import RedrawLocks
+from knowledge.models import Checklist
 
 logger = logging.getLogger("principlebot")
 
@@ -53,7 +54,7 @@ async def standup_command(ack: AsyncAck, command: dict[str, Any], respond: Async
     elif parsed.verb == "report":
         await ack()
         now = services.clock()
-        report = await services.standups.report(team_of(context), command["channel_id"],
+        report = await services.standups.report(team_of(context), context.channel_id or "",
                                                 since=now - dt.timedelta(days=parsed.days),
                                                 until=now)
         await respond(text=f"Stand-ups, last {parsed.days} days",
@@ -62,14 +63,16 @@ async def standup_command(ack: AsyncAck, command: dict[str, Any], respond: Async
         await ack(text=error_text(parsed.message))
     else:
         await ack()
-        await _post_checklist(services, team_of(context), command, parsed.checklist, respond,
+        await _post_checklist(services, team_of(context), context, parsed.checklist, respond,
                               client)
 
 
-async def _post_checklist(services: Services, team_id: str, command: dict[str, Any],
-                          checklist: Any, respond: AsyncRespond, client: AsyncWebClient) -> None:
+async def _post_checklist(services: Services, team_id: str, context: AsyncBoltContext,
+                          checklist: Checklist, respond: AsyncRespond,
+                          client: AsyncWebClient) -> None:
     standups = services.standups
-    run = await standups.start(team_id, command["channel_id"], checklist, command["user_id"])
+    run = await standups.start(team_id, context.channel_id or "", checklist,
+                               context.user_id or "")
     summary = await standups.summary(run.team_id, run.id)
     try:
         posted = await client.chat_postMessage(channel=run.channel_id,
@@ -84,7 +87,8 @@ async def _post_checklist(services: Services, team_id: str, command: dict[str, A
         hint = ("Invite me to this channel first: `/invite @principlebot`."
                 if reason in {"not_in_channel", "channel_not_found"} else
                 "Slack did not accept the message; please try again.")
-        await respond(text=error_text(f"I couldn't post the checklist. {hint}"))
+        await tell(f"I couldn't post the checklist. {hint}", respond=respond, client=client,
+                   user_id=context.user_id)
         return
     await standups.set_message(run.team_id, run.id, str(posted["ts"]))
 
@@ -103,8 +107,7 @@ async def _redraw(client: AsyncWebClient, services: Services, team_id: str, run_
 
 
 async def _refuse(respond: AsyncRespond, error: StandupError) -> None:
-    await respond(text=error_text(explain(error, HINTS)), response_type="ephemeral",
-                  replace_original=False)
+    await tell(explain(error, HINTS), respond=respond, client=None, user_id=None)
 
 
 async def my_answers(ack: AsyncAck, action: dict[str, Any], respond: AsyncRespond,
