@@ -12,6 +12,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.domain.deliveries import KEEP
 from bot.domain.services import Services
+from handlers.kit.clients import OneWorkspace
 from handlers.prompts.delivery import make_runner
 
 logger = logging.getLogger("principlebot")
@@ -33,7 +34,7 @@ async def repeat(name: str, job: Callable[[], Awaitable[object]], interval: floa
 @contextlib.asynccontextmanager
 async def background_tasks(app: AsyncApp, services: Services) -> AsyncIterator[None]:
     """While the bot is up: this process's weekly-prompt runner, and hourly housekeeping."""
-    runner = make_runner(app.client, services)
+    runner = make_runner(OneWorkspace(app.client), services)
 
     async def forget_old_deliveries() -> None:
         await services.deliveries.forget_older_than(services.clock() - KEEP)

@@ -10,20 +10,22 @@ from collections.abc import Awaitable, Callable
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.retro.coverage import practice_of_the_week
 from bot.domain.retro.values import Scope
 from bot.domain.schedule.firing import Delivery, Outcome, Runner
 from bot.domain.schedule.service import Schedule
 from bot.domain.services import Services
+from handlers.kit.clients import TeamClients
 from handlers.kit.replies import api_error
 from handlers.prompts.views import PROMPT_ACTIONS, weekly_prompt_blocks
 
 logger = logging.getLogger("principlebot")
 
+NOT_INSTALLED = "not_installed"
 # Errors that will not go away by retrying: someone has to invite the bot or unarchive.
 PAUSE_REASONS = {
+    NOT_INSTALLED: "I am no longer installed in the workspace",
     "not_in_channel": "I am not a member of the channel",
     "channel_not_found": "I cannot see the channel (private, or deleted)",
     "is_archived": "the channel is archived",
@@ -32,12 +34,16 @@ PAUSE_REASONS = {
 }
 
 
-def make_runner(client: AsyncWebClient, services: Services,
+def make_runner(clients: TeamClients, services: Services,
                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> Runner:
-    """The process's prompt runner, posting through `client`; `sleep` waits between retries."""
+    """The process's prompt runner, posting with each team's client; `sleep` waits between
+    retries."""
     knowledge = services.index.knowledge
 
     async def deliver(schedule: Schedule, now: dt.datetime) -> Delivery:
+        client = await clients.for_team(schedule.team_id)
+        if client is None:
+            return Delivery(Outcome.PAUSE, NOT_INSTALLED)
         scope = Scope(schedule.team_id, schedule.channel_id)
         week = await services.retro.coverage(schedule.team_id, channel_id=schedule.channel_id,
                                              since=now - dt.timedelta(days=7), until=now)
@@ -64,6 +70,9 @@ def make_runner(client: AsyncWebClient, services: Services,
 
     async def notify_paused(schedule: Schedule, reason: str) -> None:
         why = PAUSE_REASONS.get(reason, reason)
+        client = await clients.for_team(schedule.team_id)
+        if client is None:
+            return  # nowhere to tell anyone: the bot left the workspace
         try:
             await client.chat_postMessage(
                 channel=schedule.created_by,

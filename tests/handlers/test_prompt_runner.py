@@ -28,6 +28,7 @@ from bot.domain.services import Services
 from bot.localslack.standin import SlackStandIn
 from bot.runtime.backend import Backend, build_backend
 from bot.runtime.settings import Settings
+from handlers.kit.clients import OneWorkspace
 from handlers.prompts.delivery import make_runner
 from tests.utils.clock import Clock
 
@@ -76,7 +77,7 @@ async def start_process(url: str, double: SlackStandIn, clock: Clock, index) -> 
     client = AsyncWebClient(token=TOKEN, base_url=double.api_url, retry_handlers=[])
     sleep = RecordedSleep()
     # The runner's back-off sleeps are recorded instead of waited.
-    runner = make_runner(client, backend.services, sleep=sleep)
+    runner = make_runner(OneWorkspace(client), backend.services, sleep=sleep)
     return Process(backend, client, runner, sleep)
 
 

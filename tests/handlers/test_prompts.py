@@ -28,6 +28,7 @@ from bot.localslack import signed_requests as slack
 from bot.localslack.standin import RecordedCall, SlackStandIn
 from bot.runtime.backend import build_backend
 from bot.runtime.settings import Settings
+from handlers.kit.clients import OneWorkspace
 from handlers.prompts.delivery import make_runner
 from tests.utils.clock import Clock
 from tests.utils.retro import posts_to
@@ -63,7 +64,8 @@ async def prompts(bot_on, database_url, slack_double, index):
     await backend.prepare()
     client = AsyncWebClient(token="xoxb-test", base_url=slack_double.api_url, retry_handlers=[])
     try:
-        yield PromptProcess(backend.services, make_runner(client, backend.services), clock)
+        runner = make_runner(OneWorkspace(client), backend.services)
+        yield PromptProcess(backend.services, runner, clock)
     finally:
         await backend.close()
 
