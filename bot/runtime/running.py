@@ -89,7 +89,8 @@ def cmd_socket(_: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_migrate(_: argparse.Namespace) -> int:
+def _on_database(work: Callable[[Backend], Awaitable[None]]) -> None:
+    """Run `work` on the migrated database DATABASE_URL names, then close it."""
     from bot.runtime.backend import build_backend
 
     settings = _settings()
@@ -98,35 +99,35 @@ def cmd_migrate(_: argparse.Namespace) -> int:
         backend = build_backend(settings)
         try:
             await backend.prepare()
+            await work(backend)
         finally:
             await backend.close()
 
     asyncio.run(run())
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    async def nothing_more(_: Backend) -> None:
+        return None
+
+    _on_database(nothing_more)
     print("database is up to date", file=sys.stderr)
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from bot.domain.retro.export import write_actions
-    from bot.runtime.backend import build_backend
 
-    settings = _settings()
-
-    async def run() -> None:
-        backend = build_backend(settings)
-        try:
-            await backend.prepare()
-            actions = await backend.services.retro.export(team_id=args.team,
-                                                          channel_id=args.channel)
-        finally:
-            await backend.close()
+    async def export(backend: Backend) -> None:
+        actions = await backend.services.retro.export(team_id=args.team,
+                                                      channel_id=args.channel)
         if args.output:
             with open(args.output, "w", encoding="utf-8", newline="") as out:
                 write_actions(actions, args.format, out)
         else:
             write_actions(actions, args.format, sys.stdout)
 
-    asyncio.run(run())
+    _on_database(export)
     return 0
 
 
