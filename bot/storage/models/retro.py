@@ -35,6 +35,7 @@ class RetroActionRow(Base):
         UniqueConstraint("team_id", "request_key", name="uq_retro_actions_team_request"),
         Index("ix_retro_actions_channel", "team_id", "channel_id", "status", "created_at"),
         Index("ix_retro_actions_created", "team_id", "created_at"),
+        Index("ix_retro_actions_due", "status", "due_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models.base import Base
@@ -12,7 +12,13 @@ from bot.storage.models.base import Base
 
 class StandupRunRow(Base):
     __tablename__ = "standup_runs"
-    __table_args__ = (Index("ix_standup_runs_channel", "team_id", "channel_id", "started_at"),)
+    __table_args__ = (
+        Index("ix_standup_runs_channel", "team_id", "channel_id", "started_at"),
+        # One scheduled run per channel and local day, whichever process posts it.
+        Index("uq_standup_runs_scheduled_day", "team_id", "channel_id", "scheduled_day",
+              unique=True),
+        Index("ix_standup_runs_remind", "remind_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(String(32))
@@ -24,6 +30,11 @@ class StandupRunRow(Base):
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     message_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # Set on scheduled runs only: the channel's local day the run is for.
+    scheduled_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # When participants who have not answered are reminded; cleared once claimed.
+    remind_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                          nullable=True)
 
 
 class StandupResponseRow(Base):
