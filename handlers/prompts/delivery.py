@@ -17,21 +17,11 @@ from bot.domain.schedule.firing import Delivery, Outcome, Runner
 from bot.domain.schedule.service import Schedule
 from bot.domain.services import Services
 from handlers.kit.clients import TeamClients
+from handlers.kit.delivery import NOT_INSTALLED, PAUSE_REASONS, pause_notifier, retry_after
 from handlers.kit.replies import api_error
 from handlers.prompts.views import PROMPT_ACTIONS, weekly_prompt_blocks
 
 logger = logging.getLogger("principlebot")
-
-NOT_INSTALLED = "not_installed"
-# Errors that will not go away by retrying: someone has to invite the bot or unarchive.
-PAUSE_REASONS = {
-    NOT_INSTALLED: "I am no longer installed in the workspace",
-    "not_in_channel": "I am not a member of the channel",
-    "channel_not_found": "I cannot see the channel (private, or deleted)",
-    "is_archived": "the channel is archived",
-    "channel_is_archived": "the channel is archived",
-    "restricted_action": "posting there is restricted",
-}
 
 
 def make_runner(clients: TeamClients, services: Services,
@@ -63,36 +53,10 @@ def make_runner(clients: TeamClients, services: Services,
             if code in PAUSE_REASONS:
                 return Delivery(Outcome.PAUSE, code)
             logger.warning("weekly prompt for %s failed: %s", schedule.channel_id, code)
-            return Delivery(Outcome.RETRY, code, retry_after=_retry_after(error))
+            return Delivery(Outcome.RETRY, code, retry_after=retry_after(error))
         except (TimeoutError, aiohttp.ClientError) as error:
             logger.warning("weekly prompt for %s failed: %s", schedule.channel_id, error)
             return Delivery(Outcome.RETRY, type(error).__name__)
 
-    async def notify_paused(schedule: Schedule, reason: str) -> None:
-        why = PAUSE_REASONS.get(reason, reason)
-        client = await clients.for_team(schedule.team_id)
-        if client is None:
-            return  # nowhere to tell anyone: the bot left the workspace
-        try:
-            await client.chat_postMessage(
-                channel=schedule.created_by,
-                text=(f"I paused the weekly retro prompt for <#{schedule.channel_id}>: {why}. "
-                      "Invite me with `/invite @principlebot` (or unarchive the channel), then "
-                      "type `/retro schedule resume` there."))
-        except SlackApiError as error:
-            logger.warning("could not tell %s about the pause: %s", schedule.created_by,
-                           api_error(error))
-
+    notify_paused = pause_notifier(clients, "weekly retro prompt", "/retro schedule resume")
     return Runner(services.schedules, deliver, notify_paused, clock=services.clock, sleep=sleep)
-
-
-def _retry_after(error: SlackApiError) -> float | None:
-    """Slack's Retry-After (seconds) on a 429, which a retry must wait at least."""
-    headers = {k.lower(): v for k, v in (error.response.headers or {}).items()}
-    value = headers.get("retry-after")
-    if isinstance(value, list):
-        value = value[0] if value else None
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None

@@ -1,9 +1,5 @@
-"""The stored weekly schedules of channels, and the conditional UPDATE that claims a due one.
-
-Several bot processes may share the database, each with its own runner. A runner claims a due
-schedule with one conditional UPDATE that moves its next-run time on only if nobody else has
-(`WHERE next_run_at = <the due time we read>`); only the runner whose UPDATE changed the row
-posts.
+"""The stored weekly retro prompt schedules of channels. Several bot processes may share the
+database, each with its own runner; a due one is claimed as every schedule is (see `claims`).
 """
 
 from __future__ import annotations
@@ -11,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock, utcnow
 from bot.domain.errors import DomainError
-from bot.domain.schedule.weekly import WeeklyTime, next_run
+from bot.domain.schedule.claims import claim_row, due_rows, pause_row, release_row
+from bot.domain.schedule.weekly import WeeklyTime, latest_occurrence, next_run
 from bot.storage.dialect import as_utc
 from bot.storage.models import RetroScheduleRow
 
@@ -43,6 +40,8 @@ class Schedule:
     def paused(self) -> bool:
         return self.paused_reason is not None
 
+    def latest_occurrence(self, now: dt.datetime) -> dt.datetime:
+        return latest_occurrence(self.when, now)
 
 
 def _schedule(row: RetroScheduleRow) -> Schedule:
@@ -98,33 +97,21 @@ class ScheduleService:
         return await self.set(team_id, channel_id, current.when, current.created_by)
 
     async def pause(self, schedule_id: int, reason: str) -> None:
-        async with self._sessions() as session, session.begin():
-            await session.execute(update(RetroScheduleRow).where(
-                RetroScheduleRow.id == schedule_id
-            ).values(paused_reason=reason, updated_at=self._clock()))
+        await pause_row(self._sessions, RetroScheduleRow, schedule_id, reason, self._clock())
 
     async def due(self, now: dt.datetime, limit: int = 100) -> list[Schedule]:
-        async with self._sessions() as session:
-            rows = await session.scalars(select(RetroScheduleRow).where(
-                RetroScheduleRow.next_run_at <= now, RetroScheduleRow.paused_reason.is_(None)
-            ).order_by(RetroScheduleRow.next_run_at, RetroScheduleRow.id).limit(limit))
-            return [_schedule(r) for r in rows]
+        return [_schedule(r) for r in await due_rows(self._sessions, RetroScheduleRow, now,
+                                                     limit)]
 
     async def claim(self, schedule: Schedule, now: dt.datetime) -> dt.datetime | None:
         """Move the schedule past `now` if it is still due at the time we read. Exactly one
         caller per due time gets the new next-run time back, whichever process it is in."""
         following = next_run(schedule.when, now)
-        async with self._sessions() as session, session.begin():
-            result = await session.execute(update(RetroScheduleRow).where(
-                RetroScheduleRow.id == schedule.id,
-                RetroScheduleRow.next_run_at == schedule.next_run_at,
-                RetroScheduleRow.paused_reason.is_(None),
-            ).values(next_run_at=following, updated_at=now))
-            return following if result.rowcount == 1 else None
+        claimed = await claim_row(self._sessions, RetroScheduleRow, schedule.id,
+                                  schedule.next_run_at, following, now)
+        return following if claimed else None
 
     async def release(self, schedule: Schedule, claimed_next: dt.datetime) -> None:
         """Give a claimed prompt back (posting kept failing), so a later pass tries again."""
-        async with self._sessions() as session, session.begin():
-            await session.execute(update(RetroScheduleRow).where(
-                RetroScheduleRow.id == schedule.id, RetroScheduleRow.next_run_at == claimed_next
-            ).values(next_run_at=schedule.next_run_at))
+        await release_row(self._sessions, RetroScheduleRow, schedule.id, claimed_next,
+                          schedule.next_run_at)

@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock, utcnow
@@ -48,7 +49,7 @@ def _checklist_from_json(text: str) -> Checklist:
 
 
 
-def _run(row: StandupRunRow) -> Run:
+def run_from_row(row: StandupRunRow) -> Run:
     return Run(row.id, row.team_id, row.channel_id, _checklist_from_json(row.checklist_json),
                row.started_by, as_utc(row.started_at), row.message_ts, row.version)
 
@@ -60,14 +61,52 @@ class StandupService:
         self._clock = clock
 
     async def start(self, team_id: str, channel_id: str, checklist: Checklist,
-                    started_by: str) -> Run:
+                    started_by: str, *, remind_after: dt.timedelta | None = None) -> Run:
+        return await self._insert(team_id, channel_id, checklist, started_by, None,
+                                  remind_after)
+
+    async def start_scheduled(self, team_id: str, channel_id: str, checklist: Checklist,
+                              started_by: str, day: dt.date,
+                              remind_after: dt.timedelta | None = None) -> Run | None:
+        """The scheduled run of the channel's local `day`; None when that day already has it
+        (another process is posting it)."""
+        try:
+            return await self._insert(team_id, channel_id, checklist, started_by, day,
+                                      remind_after)
+        except IntegrityError:
+            return None
+
+    async def _insert(self, team_id: str, channel_id: str, checklist: Checklist,
+                      started_by: str, day: dt.date | None,
+                      remind_after: dt.timedelta | None) -> Run:
+        now = self._clock()
         async with self._sessions() as session, session.begin():
             row = StandupRunRow(team_id=team_id, channel_id=channel_id,
                                 checklist_name=checklist.name,
                                 checklist_json=_checklist_json(checklist),
-                                started_by=started_by, started_at=self._clock(), version=0)
+                                started_by=started_by, started_at=now, version=0,
+                                scheduled_day=day,
+                                remind_at=now + remind_after if remind_after else None)
             session.add(row)
-        return _run(row)
+        return run_from_row(row)
+
+    async def latest_since(self, team_id: str, channel_id: str,
+                           since: dt.datetime) -> Run | None:
+        """The channel's newest posted run started at or after `since`."""
+        async with self._sessions() as session:
+            row = await session.scalar(select(StandupRunRow).where(
+                StandupRunRow.team_id == team_id, StandupRunRow.channel_id == channel_id,
+                StandupRunRow.started_at >= since.astimezone(dt.UTC),
+                StandupRunRow.message_ts.is_not(None),
+            ).order_by(StandupRunRow.started_at.desc(), StandupRunRow.id.desc()).limit(1))
+            return run_from_row(row) if row else None
+
+    async def remind_from(self, team_id: str, run_id: int, moment: dt.datetime) -> None:
+        """Remind the run's participants at `moment`, unless a reminder is already set."""
+        async with self._sessions() as session, session.begin():
+            row = await self._locked_run(session, team_id, run_id)
+            if row.remind_at is None:
+                row.remind_at = moment
 
     async def _locked_run(self, session: AsyncSession, team_id: str, run_id: int
                           ) -> StandupRunRow:
@@ -172,7 +211,7 @@ class StandupService:
         by_user: dict[str, set[str]] = {}
         for user_id, item_id in ticks:
             by_user.setdefault(user_id, set()).add(item_id)
-        return Summary(_run(row), tuple(
+        return Summary(run_from_row(row), tuple(
             Response(r.user_id, frozenset(by_user.get(r.user_id, ())), r.done, r.blocked,
                      r.note if r.share_note else None, as_utc(r.first_at))
             for r in responses
