@@ -8,8 +8,12 @@ from dataclasses import dataclass
 
 from bot.domain.clock import Clock
 from bot.domain.deliveries import DeliveryLog
+from bot.domain.retro.due import DueReminders
+from bot.domain.retro.editing import RetroEditor
 from bot.domain.retro.service import RetroService
 from bot.domain.schedule.service import ScheduleService
+from bot.domain.standup.reminders import Participants, Reminders
+from bot.domain.standup.schedules import StandupScheduleService
 from bot.domain.standup.service import StandupService
 from knowledge.index import PracticeIndex
 from knowledge.models import Checklist
@@ -20,7 +24,12 @@ class Services:
     index: PracticeIndex
     checklists: dict[str, Checklist]
     retro: RetroService
+    retro_edits: RetroEditor
+    due_reminders: DueReminders
     standups: StandupService
     schedules: ScheduleService
+    standup_schedules: StandupScheduleService
+    participants: Participants
+    standup_reminders: Reminders
     deliveries: DeliveryLog
     clock: Clock

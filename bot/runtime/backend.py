@@ -10,9 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.clock import Clock, utcnow
 from bot.domain.deliveries import DeliveryLog
+from bot.domain.retro.due import DueReminders
+from bot.domain.retro.editing import RetroEditor
 from bot.domain.retro.service import RetroService
 from bot.domain.schedule.service import ScheduleService
 from bot.domain.services import Services
+from bot.domain.standup.reminders import Participants, Reminders
+from bot.domain.standup.schedules import StandupScheduleService
 from bot.domain.standup.service import StandupService
 from bot.runtime.errors import StartupError
 from bot.runtime.settings import Settings
@@ -52,8 +56,13 @@ def build_backend(settings: Settings, index: PracticeIndex | None = None,
     sessions = session_factory(engine)
     services = Services(
         index=index, checklists=default_checklists(index.knowledge),
-        retro=RetroService(sessions, index, clock), standups=StandupService(sessions, clock),
-        schedules=ScheduleService(sessions, clock), deliveries=DeliveryLog(sessions, clock),
+        retro=RetroService(sessions, index, clock),
+        retro_edits=RetroEditor(sessions, index, clock),
+        due_reminders=DueReminders(sessions, clock), standups=StandupService(sessions, clock),
+        schedules=ScheduleService(sessions, clock),
+        standup_schedules=StandupScheduleService(sessions, clock),
+        participants=Participants(sessions, clock),
+        standup_reminders=Reminders(sessions, clock), deliveries=DeliveryLog(sessions, clock),
         clock=clock,
     )
     return Backend(services, engine)

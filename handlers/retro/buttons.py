@@ -103,10 +103,13 @@ async def change_tags_button(ack: AsyncAck, action: dict[str, Any], body: dict[s
 async def forget_confirmed(ack: AsyncAck, respond: AsyncRespond,
                            context: AsyncBoltContext) -> None:
     await ack()
-    deleted, unowned = await services_of(context).retro.forget_person(team_of(context),
-                                                                      context.user_id or "")
+    services, team, user = services_of(context), team_of(context), context.user_id or ""
+    deleted, unowned = await services.retro.forget_person(team, user)
+    left = await services.participants.forget(team, user)
+    await services.due_reminders.forget(team, user)
+    stand_ups = f" You left the stand-ups of {left} channel(s)." if left else ""
     await respond(text=f"Done: deleted {deleted} action(s) you wrote; you no longer own "
-                       f"{unowned} other(s).", replace_original=True)
+                       f"{unowned} other(s).{stand_ups}", replace_original=True)
 
 
 async def log_from_message(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,

@@ -16,9 +16,16 @@ _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _TRAILING_TAGS = re.compile(r"(?:\s+#[\w.\-]+)+\s*$")
 
 
+MAX_COMMAND = 4000  # longer than any action (2000) with its tags and owner; read no further
+NOBODY = frozenset({"none", "nobody", "noone", "no-one"})
+FORMATS = ("csv", "json")
+
+
 @dataclass(frozen=True)
 class RetroCommand:
-    verb: str  # add list done reopen delete mydata forget-me help modal schedule unknown
+    # add list done reopen delete assign due edit export mydata forget-me help modal schedule
+    # unknown
+    verb: str
     # For "unknown": what to tell the user, unescaped (quoting what they typed).
     text: str = ""
     tags: tuple[str, ...] = ()
@@ -27,11 +34,14 @@ class RetroCommand:
     principle: int | None = None
     user_id: str | None = None
     words: tuple[str, ...] = field(default_factory=tuple)
+    unset: bool = False  # assign/due: take the owner or the due date away
+    fmt: str = "csv"  # export
 
 
 
-def parse_retro_command(raw: str) -> RetroCommand:
-    text = raw.strip()
+def parse_retro_command(raw: str, user_id: str = "") -> RetroCommand:
+    """`user_id` is who typed it, for `assign 12 me`."""
+    text = raw[:MAX_COMMAND].strip()
     if not text:
         return RetroCommand("modal")
     verb, *more = text.split(None, 1)
@@ -49,6 +59,14 @@ def parse_retro_command(raw: str) -> RetroCommand:
             return RetroCommand("unknown", text=f"`/retro {verb}` needs an action number, "
                                 f"e.g. `/retro {verb} 42`.")
         return RetroCommand(verb, number=number)
+    if verb in {"assign", "due", "edit"}:
+        return _parse_change(verb, rest, user_id)
+    if verb == "export":
+        fmt = rest.lower() or "csv"
+        if fmt not in FORMATS:
+            return RetroCommand("unknown", text="`/retro export` takes csv or json, e.g. "
+                                "`/retro export json`.")
+        return RetroCommand("export", fmt=fmt)
     if verb in {"mydata", "my-data"}:
         return RetroCommand("mydata")
     if verb in {"forget-me", "forgetme"}:
@@ -56,6 +74,36 @@ def parse_retro_command(raw: str) -> RetroCommand:
     if verb == "schedule":
         return RetroCommand("schedule", words=tuple(plain_text(rest).split()))
     return RetroCommand("unknown", text=f"I don't know `/retro {plain_text(verb)}`.")
+
+
+CHANGE_EXAMPLES = {
+    "assign": "`/retro assign 12 @person` (or `me`, or `nobody`)",
+    "due": "`/retro due 12 friday` (a date, `next week`, `in 3 days`, or `none`)",
+    "edit": "`/retro edit 12 the new text`",
+}
+
+
+def _parse_change(verb: str, rest: str, user_id: str) -> RetroCommand:
+    first, _, after = rest.partition(" ")
+    number, after = _number(first), after.strip()
+    usage = f"Type {CHANGE_EXAMPLES[verb]}."
+    if number is None or not after:
+        return RetroCommand("unknown", text=f"`/retro {verb}` needs an action number and "
+                            f"what to change. {usage}")
+    if verb == "edit":
+        return RetroCommand("edit", number=number, text=plain_text(after))
+    if verb == "due":
+        unset = after.lower() in NOBODY
+        return RetroCommand("due", number=number, text=plain_text(after), unset=unset)
+    person = _USER.fullmatch(after)
+    if person:
+        return RetroCommand("assign", number=number, user_id=person.group(1))
+    if after.lower() == "me" and user_id:
+        return RetroCommand("assign", number=number, user_id=user_id)
+    if after.lower() in NOBODY:
+        return RetroCommand("assign", number=number, unset=True)
+    return RetroCommand("unknown", text=f"I don't know who `{plain_text(after)[:80]}` is. "
+                        f"{usage}")
 
 
 def _number(text: str) -> int | None:

@@ -23,12 +23,19 @@ from bot.domain.schedule.timewords import ScheduleInputError
 from bot.domain.services import Services
 from handlers.kit.context import services_of, team_of
 from handlers.kit.replies import error_text, explain, open_modal, tell
-from handlers.retro import buttons, submissions, views
+from handlers.retro import buttons, changes, followup, submissions, views
 from handlers.retro.commands import RetroCommand, parse_retro_command
-from handlers.retro.modals import LOG_CALLBACK, LOG_FORM_FAILED, TAGS_CALLBACK, log_modal
+from handlers.retro.modals import (
+    EDIT_CALLBACK,
+    LOG_CALLBACK,
+    LOG_FORM_FAILED,
+    TAGS_CALLBACK,
+    log_modal,
+)
 from handlers.retro.scheduling import ACCEPTED_FORMS, SET_ONE, schedule_reply
 
 HINTS: dict[type[DomainError], str] = {
+    **changes.HINTS,
     RetroNotFound: "`/retro list all` shows this channel's actions.",
     ScheduleInputError: ACCEPTED_FORMS,
     ScheduleNotFound: SET_ONE,
@@ -50,7 +57,7 @@ class _Invocation:
 
 async def retro_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
                         client: AsyncWebClient, context: AsyncBoltContext) -> None:
-    parsed = parse_retro_command(command.get("text") or "")
+    parsed = parse_retro_command(command.get("text") or "", context.user_id or "")
     if parsed.verb == "help":
         await ack(text="How to use /retro", blocks=views.help_blocks())
         return
@@ -102,8 +109,21 @@ async def _done_or_reopen(call: _Invocation) -> None:
 
 
 async def _delete(call: _Invocation) -> None:
-    action = await call.services.retro.delete(call.scope, call.parsed.number or 0, call.user)
-    await call.respond(text=f"Deleted {views.action_summary(action)}")
+    await changes.delete_by_command(call.services, call.scope, call.user,
+                                    call.parsed.number or 0, call.respond)
+
+
+async def _change(call: _Invocation) -> None:
+    parsed = call.parsed
+    value = parsed.user_id if parsed.verb == "assign" else parsed.text
+    await changes.change_by_command(call.services, call.scope, call.user, parsed.verb,
+                                    parsed.number or 0, value, parsed.unset, call.client,
+                                    call.respond)
+
+
+async def _export(call: _Invocation) -> None:
+    await followup.export_by_dm(call.services, call.scope, call.user, call.parsed.fmt,
+                                call.client, call.respond)
 
 
 async def _mydata(call: _Invocation) -> None:
@@ -114,9 +134,14 @@ async def _mydata(call: _Invocation) -> None:
 
 
 async def _forget_me(call: _Invocation) -> None:
-    authored = await call.services.retro.count_authored(call.scope.team_id, call.user)
-    await call.respond(text="Delete your data?",
-                       blocks=views.forget_confirmation_blocks(authored))
+    services, team = call.services, call.scope.team_id
+    authored = await services.retro.count_authored(team, call.user)
+    mine = await services.retro.for_person(team, call.user, status="all",
+                                           limit=views.MYDATA_SHOWN)
+    channels = await services.participants.channels_of(team, call.user)
+    await call.respond(text="Delete your data?", blocks=views.forget_confirmation_blocks(
+        authored, mine.total - authored, [a for a in mine.actions if a.author_id == call.user],
+        channels))
 
 
 async def _schedule(call: _Invocation) -> None:
@@ -133,7 +158,8 @@ async def _open_form(call: _Invocation) -> None:
 
 VERBS: dict[str, Callable[[_Invocation], Awaitable[None]]] = {
     "add": _add, "list": _list, "done": _done_or_reopen, "reopen": _done_or_reopen,
-    "delete": _delete, "mydata": _mydata, "forget-me": _forget_me, "schedule": _schedule,
+    "delete": _delete, "assign": _change, "due": _change, "edit": _change,
+    "export": _export, "mydata": _mydata, "forget-me": _forget_me, "schedule": _schedule,
     "modal": _open_form,
 }
 
@@ -149,3 +175,9 @@ def register(app: AsyncApp) -> None:
     app.shortcut(views.LOG_SHORTCUT)(buttons.log_from_message)
     app.view(LOG_CALLBACK)(submissions.log_submitted)
     app.view(TAGS_CALLBACK)(submissions.tags_submitted)
+    app.action(views.EDIT)(changes.edit_button)
+    app.action(views.DELETE)(changes.delete_button)
+    app.action(views.UNDO)(changes.undo_button)
+    app.view(EDIT_CALLBACK)(changes.edit_submitted)
+    app.action(followup.DUE_DONE)(followup.due_click)
+    app.action(followup.SNOOZE)(followup.due_click)

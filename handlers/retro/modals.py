@@ -27,6 +27,7 @@ from knowledge.models import KnowledgeBase, Practice
 
 LOG_CALLBACK = "retro_log_modal"
 TAGS_CALLBACK = "retro_tags_modal"
+EDIT_CALLBACK = "retro_edit_modal"
 FIELD_TEXT = "text"
 FIELD_OWNER = "owner"
 FIELD_DUE = "due"
@@ -62,12 +63,13 @@ def _initial_options(tags: Sequence[Tag], knowledge: KnowledgeBase) -> list[Opti
     return chosen or None
 
 
-def _tags_input(tags: Sequence[Tag], knowledge: KnowledgeBase, optional: bool) -> InputBlock:
+def _tags_input(tags: Sequence[Tag], knowledge: KnowledgeBase, optional: bool,
+               hint: str | None = None) -> InputBlock:
+    hint = hint or f"Up to {MAX_TAGS}. Leave empty to let me propose one."
     return InputBlock(
         block_id=FIELD_TAGS, optional=optional,
         label=plain("Principle or practice", limits.INPUT_LABEL),
-        hint=plain(f"Up to {MAX_TAGS}. Leave empty to let me propose one.", limits.INPUT_HINT)
-        if optional else None,
+        hint=plain(hint, limits.INPUT_HINT) if optional else None,
         element=StaticMultiSelectElement(
             action_id=FIELD_TAGS, option_groups=_tag_options(knowledge),
             initial_options=_initial_options(tags, knowledge), max_selected_items=MAX_TAGS,
@@ -76,26 +78,44 @@ def _tags_input(tags: Sequence[Tag], knowledge: KnowledgeBase, optional: bool) -
     )
 
 
-def log_modal(knowledge: KnowledgeBase, *, metadata: dict[str, str], text: str = "",
-              proposed: Sequence[Tag] = (), permalink: str | None = None) -> View:
-    """'Log a retro action': text, owner, due date, tags pre-filled with the proposal."""
-    blocks: list[Block] = [
+def _action_inputs(knowledge: KnowledgeBase, *, text: str = "", owner: str | None = None,
+                   due: str | None = None, tags: Sequence[Tag] = (),
+                   tags_hint: str | None = None) -> list[Block]:
+    """Text, owner, due date and tags: the fields of an action, filled in."""
+    return [
         InputBlock(block_id=FIELD_TEXT, label=plain("What will the team do?", limits.INPUT_LABEL),
                    element=PlainTextInputElement(
                        action_id=FIELD_TEXT, multiline=True, max_length=MAX_TEXT,
                        initial_value=truncate(text, MAX_TEXT) or None)),
         InputBlock(block_id=FIELD_OWNER, optional=True, label=plain("Owner", limits.INPUT_LABEL),
                    element=UserSelectElement(
-                       action_id=FIELD_OWNER,
+                       action_id=FIELD_OWNER, initial_user=owner,
                        placeholder=plain("Who takes it on?", limits.PLACEHOLDER))),
         InputBlock(block_id=FIELD_DUE, optional=True, label=plain("Due date", limits.INPUT_LABEL),
-                   element=DatePickerElement(action_id=FIELD_DUE)),
-        _tags_input(proposed, knowledge, optional=True),
+                   element=DatePickerElement(action_id=FIELD_DUE, initial_date=due)),
+        _tags_input(tags, knowledge, optional=True, hint=tags_hint),
     ]
+
+
+def log_modal(knowledge: KnowledgeBase, *, metadata: dict[str, str], text: str = "",
+              proposed: Sequence[Tag] = (), permalink: str | None = None) -> View:
+    """'Log a retro action': text, owner, due date, tags pre-filled with the proposal."""
+    blocks = _action_inputs(knowledge, text=text, tags=proposed)
     if permalink:
         blocks.append(context(f"From <{permalink}|this message>"))
     return modal("Log a retro action", blocks, callback_id=LOG_CALLBACK, submit="Log",
                  private_metadata=json.dumps(metadata))
+
+
+def edit_modal(action: RetroAction, knowledge: KnowledgeBase) -> View:
+    """'Edit action': its text, owner, due date and tags, as they are now."""
+    blocks = _action_inputs(
+        knowledge, text=action.text, owner=action.owner_id,
+        due=action.due_date.isoformat() if action.due_date else None, tags=action.tags,
+        tags_hint="Up to 3. Leave empty to keep the tags it has.")
+    return modal(f"Edit #{action.number}", blocks, callback_id=EDIT_CALLBACK, submit="Save",
+                 private_metadata=json.dumps({"channel": action.channel_id,
+                                              "number": action.number}))
 
 
 def tags_modal(action: RetroAction, knowledge: KnowledgeBase) -> View:

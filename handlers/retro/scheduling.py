@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.retro.values import Scope
 from bot.domain.schedule.service import ScheduleService
 from bot.domain.schedule.timewords import parse_weekly_time
-from handlers.kit.replies import api_error
+from handlers.kit.people import user_zone
 from handlers.retro.views import schedule_text
-
-logger = logging.getLogger("principlebot")
 
 ACCEPTED_FORMS = (
     "Type a day and a time, and optionally a time zone: `/retro schedule friday 15:30`, "
@@ -46,13 +41,3 @@ async def schedule_reply(schedules: ScheduleService, scope: Scope, user: str,
     next_local = found.next_run_at.astimezone(found.when.zone)
     return schedule_text(found.when.describe(), next_local.strftime(LOCAL_FORMAT),
                          found.paused_reason)
-
-
-async def user_zone(client: AsyncWebClient, user: str) -> str:
-    """The person's Slack time zone, the default for a schedule they set."""
-    try:
-        info = await client.users_info(user=user)
-        return str(info["user"].get("tz") or "UTC")
-    except SlackApiError as error:
-        logger.info("users.info failed, using UTC: %s", api_error(error))
-        return "UTC"

@@ -11,18 +11,18 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.retro.values import RetroAction, RetroError, RetroInputError, Scope
 from handlers.kit.context import services_of, team_of
 from handlers.kit.replies import api_error
 from handlers.retro import modals, views
-from knowledge.models import KnowledgeBase
 
 logger = logging.getLogger("principlebot")
 
 
-def _input(values: dict[str, Any], block: str, key: str) -> Any:
+def field_value(values: dict[str, Any], block: str, key: str) -> Any:
     return values.get(block, {}).get(block, {}).get(key)
 
 
@@ -32,10 +32,10 @@ async def log_submitted(ack: AsyncAck, body: dict[str, Any], client: AsyncWebCli
     submitted = body["view"]
     metadata = json.loads(submitted.get("private_metadata") or "{}")
     values = submitted["state"]["values"]
-    text = _input(values, modals.FIELD_TEXT, "value") or ""
-    owner = _input(values, modals.FIELD_OWNER, "selected_user")
-    due_text = _input(values, modals.FIELD_DUE, "selected_date")
-    tags = [o["value"] for o in _input(values, modals.FIELD_TAGS, "selected_options") or []]
+    text = field_value(values, modals.FIELD_TEXT, "value") or ""
+    owner = field_value(values, modals.FIELD_OWNER, "selected_user")
+    due_text = field_value(values, modals.FIELD_DUE, "selected_date")
+    tags = [o["value"] for o in field_value(values, modals.FIELD_TAGS, "selected_options") or []]
     scope = Scope(team_of(context), metadata.get("channel", ""))
     user = context.user_id or ""
     try:
@@ -52,23 +52,24 @@ async def log_submitted(ack: AsyncAck, body: dict[str, Any], client: AsyncWebCli
         return
     await ack()
     if added.created:
-        await _confirm_by_api(client, added.action, user, services.index.knowledge)
+        knowledge = services.index.knowledge
+        await confirm_by_api(client, added.action, user, f"Logged #{added.action.number}",
+                             views.confirmation_blocks(added.action, knowledge),
+                             views.channel_note(added.action, knowledge))
 
 
-async def _confirm_by_api(client: AsyncWebClient, action: RetroAction, user: str,
-                          knowledge: KnowledgeBase) -> None:
+async def confirm_by_api(client: AsyncWebClient, action: RetroAction, user: str, text: str,
+                         blocks: list[Block], note: str) -> None:
+    """Confirm a saved change to `user` (ephemeral) and note it in the channel."""
     try:
-        await client.chat_postEphemeral(channel=action.channel_id, user=user,
-                                        text=f"Logged #{action.number}",
-                                        blocks=views.confirmation_blocks(action, knowledge))
-        await client.chat_postMessage(channel=action.channel_id,
-                                      text=views.channel_note(action, knowledge))
+        await client.chat_postEphemeral(channel=action.channel_id, user=user, text=text,
+                                        blocks=blocks)
+        await client.chat_postMessage(channel=action.channel_id, text=note)
     except SlackApiError as error:
         # The action is saved; say so where the bot can always write: a DM.
         logger.warning("confirmation in channel failed: %s", api_error(error))
         try:
-            await client.chat_postMessage(channel=user, text=f"Logged #{action.number}",
-                                          blocks=views.confirmation_blocks(action, knowledge))
+            await client.chat_postMessage(channel=user, text=text, blocks=blocks)
         except SlackApiError:
             logger.warning("could not confirm #%s by DM either", action.number)
 
@@ -79,7 +80,7 @@ async def tags_submitted(ack: AsyncAck, body: dict[str, Any], client: AsyncWebCl
     submitted = body["view"]
     metadata = json.loads(submitted.get("private_metadata") or "{}")
     tags = [o["value"] for o in
-            _input(submitted["state"]["values"], modals.FIELD_TAGS, "selected_options") or []]
+            field_value(submitted["state"]["values"], modals.FIELD_TAGS, "selected_options") or []]
     scope = Scope(team_of(context), str(metadata.get("channel", "")))
     try:
         action = await services.retro.change_tags(scope, int(metadata.get("number", 0)), tags)

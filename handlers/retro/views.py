@@ -20,6 +20,9 @@ CHANGE_TAGS = "retro_change_tags"
 LOG_OPEN = "retro_log_open"
 LIST_MORE = "retro_list_more"
 FORGET_CONFIRM = "retro_forget_confirm"
+EDIT = "retro_edit"
+DELETE = "retro_delete"
+UNDO = "retro_undo"
 LOG_SHORTCUT = "log_retro_action"
 LIST_PAGE_SIZE = 10
 MYDATA_SHOWN = 20
@@ -91,13 +94,62 @@ def done_button(action: RetroAction, done_id: str = DONE,
 
 
 def action_blocks(action: RetroAction, knowledge: KnowledgeBase,
-                  toggle: ButtonElement | None = None) -> list[Block]:
+                  toggle: ButtonElement | None = None, *, tools: bool = False) -> list[Block]:
     """An action's row: summary with its Done/Reopen button (`toggle` for another surface's
-    own button), then its details."""
-    return [
+    own button), then its details; with `tools`, its Edit and Delete buttons."""
+    blocks: list[Block] = [
         section(action_summary(action), accessory=toggle or done_button(action)),
         context(action_details(action, knowledge)),
     ]
+    if tools:
+        blocks.append(ActionsBlock(block_id=f"retro_tools:{action_value(action)}", elements=[
+            button("Edit", EDIT, action_value(action)),
+            button("Delete", DELETE, action_value(action), style="danger",
+                   confirm=ConfirmObject(title="Delete this action?",
+                                         text=f"#{action.number} will be deleted. You can "
+                                              "undo it for a few minutes.",
+                                         confirm="Delete", deny="Keep")),
+        ]))
+    return blocks
+
+
+def change_blocks(action: RetroAction, knowledge: KnowledgeBase, what: str) -> list[Block]:
+    """Shown to whoever changed an action, once the change is saved."""
+    return [section(f":pencil2: {what}: {action_summary(action)}"),
+            context(action_details(action, knowledge))]
+
+
+def change_note(action: RetroAction, actor: str, what: str) -> str:
+    """The short visible note in the channel after a change."""
+    return truncate(f"<@{actor}> changed retro action {action_summary(action)}: {what}",
+                    limits.SECTION_TEXT)
+
+
+def deleted_blocks(action: RetroAction, undo_key: int) -> list[Block]:
+    return [section(f":wastebasket: Deleted {action_summary(action)}",
+                    accessory=button("Undo", UNDO, str(undo_key))),
+            context("Undo works for a few minutes, for you only.")]
+
+
+def without_action(blocks: list[dict[str, Any]], action: RetroAction,
+                   replacement: list[Block]) -> list[dict[str, Any]]:
+    """A list message with one action's row (summary, details, tools) swapped for
+    `replacement` (after a delete)."""
+    value = action_value(action)
+    row_ids = {f"retro_tools:{value}"}
+    kept: list[dict[str, Any]] = []
+    skip_details = False
+    for block in blocks:
+        if skip_details and block.get("type") == "context":
+            skip_details = False
+            continue
+        skip_details = False
+        if block.get("accessory", {}).get("value") == value:
+            kept += [b.to_dict() for b in replacement]
+            skip_details = True
+        elif block.get("block_id") not in row_ids:
+            kept.append(block)
+    return kept
 
 
 def replace_action(blocks: list[dict[str, Any]], action: RetroAction,
@@ -130,7 +182,7 @@ def list_blocks(page: Page, knowledge: KnowledgeBase, *, title: str,
                               "#4`."))
         return blocks
     for action in page.actions:
-        blocks += action_blocks(action, knowledge)
+        blocks += action_blocks(action, knowledge, tools=True)
     shown_to = page.offset + len(page.actions)
     blocks.append(context(f"Showing {page.offset + 1}\u2013{shown_to} of {page.total}."))
     if page.has_more and more_value:
@@ -156,7 +208,14 @@ def help_blocks() -> list[Block]:
         "one",
         "\u2022 `/retro` \u2014 a form to log an action with owner and due date",
         "\u2022 `/retro list [open|done|all] [#4] [@person]` \u2014 this channel's actions",
-        "\u2022 `/retro done 42`, `/retro reopen 42`, `/retro delete 42`",
+        "\u2022 `/retro done 42`, `/retro reopen 42` \u2014 close an action or open it again",
+        "\u2022 `/retro delete 42` \u2014 delete it (*Undo* for a few minutes)",
+        "\u2022 `/retro assign 42 @person` \u2014 a new owner (`me`, or `nobody`)",
+        "\u2022 `/retro due 42 friday` \u2014 a due date: `2026-12-24`, `next week`, "
+        "`in 3 days`, `none`; the owner gets a DM at 09:00 that day",
+        "\u2022 `/retro edit 42 the new text` \u2014 new text (*Edit* on a listed action "
+        "changes owner, due date and tags too)",
+        "\u2022 `/retro export csv` \u2014 this channel's actions as a file, by DM (or `json`)",
         "\u2022 `/retro schedule friday 15:30 [Europe/Paris]` \u2014 a weekly retro prompt in "
         "this channel; `/retro schedule` shows it, `off` and `resume` stop and restart it",
         "\u2022 `/retro mydata` \u2014 what I hold about you; `/retro forget-me` deletes it",
@@ -170,8 +229,9 @@ def mydata_blocks(page: Page, knowledge: KnowledgeBase) -> list[Block]:
     blocks: list[Block] = [
         header("What principlebot holds about you"),
         section(f"{page.total} retro action(s) you wrote or own, in this workspace. Each holds "
-                "its text, tags, channel, author, owner, due date and dates. Nothing else about "
-                "you is stored."),
+                "its text, tags, channel, author, owner, due date and dates. Besides these: "
+                "the channels whose stand-ups you joined, your stand-up ticks, and the days "
+                "you were sent a due-date reminder."),
     ]
     for action in page.actions:
         blocks.append(section(f"{action_summary(action)} in <#{action.channel_id}>"))
@@ -182,10 +242,23 @@ def mydata_blocks(page: Page, knowledge: KnowledgeBase) -> list[Block]:
     return message_blocks(blocks)
 
 
-def forget_confirmation_blocks(authored: int) -> list[Block]:
+def forget_confirmation_blocks(authored: int, owned: int, written: list[RetroAction],
+                               channels: list[str]) -> list[Block]:
+    """Exactly what `forget-me` deletes, before it does."""
+    listed = ", ".join(f"#{a.number} {quote_user_text(a.text, 60)}" for a in written)
+    more = f" and {authored - len(written)} more" if authored > len(written) else ""
+    lines = [f"This deletes the {authored} retro action(s) you wrote"
+             + (f": {listed}{more}" if written else "") + "."]
+    if owned:
+        lines.append(f"It removes you as owner of {owned} action(s) others wrote; they stay, "
+                     "with no owner.")
+    if channels:
+        lines.append("It takes you out of the stand-ups of "
+                     + ", ".join(f"<#{c}>" for c in channels[:20]) + " (no more reminders).")
+    lines.append("It forgets which due-date reminders you were sent. Stand-up ticks stay in "
+                 "the team's totals. It cannot be undone.")
     return [
-        section(f"This deletes the {authored} retro action(s) you wrote and removes you as "
-                "owner of any others. It cannot be undone."),
+        section(truncate("\n".join(lines), limits.SECTION_TEXT)),
         ActionsBlock(block_id="retro_forget", elements=[
             button("Delete my data", FORGET_CONFIRM, "forget", style="danger",
                    confirm=ConfirmObject(title="Delete your data?",

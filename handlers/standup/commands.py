@@ -13,25 +13,44 @@ from knowledge.models import Checklist, KnowledgeBase
 DEFAULT_CHECKLIST = "daily"
 DEFAULT_REPORT_DAYS = 14
 MAX_REPORT_DAYS = 365
+MAX_TEXT = 300  # longer than any command; read no further
+SIMPLE_VERBS = frozenset({"list", "join", "leave", "who"})
 
 
 @dataclass(frozen=True)
 class StandupCommand:
-    verb: str  # start help list report unknown
+    # start help list report schedule join leave who remind unknown
+    verb: str
     checklist: Checklist | None = None
     days: int = DEFAULT_REPORT_DAYS
     message: str = ""  # for "unknown": what to tell the user, unescaped
+    words: tuple[str, ...] = ()  # for "schedule" and "remind": the words after the verb
+    new: bool = False  # "start": a second run on the same day, on purpose
 
 
 def parse_standup_command(raw: str, checklists: dict[str, Checklist],
                           knowledge: KnowledgeBase) -> StandupCommand:
-    words = unescape(raw).lower().split()
-    if words[:1] and words[0] in HELP_WORDS:
+    words = unescape(raw[:MAX_TEXT]).split()
+    verb = words[0].lower() if words else ""
+    if verb in HELP_WORDS:
         return StandupCommand("help")
-    if words[:1] == ["list"]:
-        return StandupCommand("list")
-    if words[:1] == ["report"]:
-        return _report(words[1:])
+    if verb in SIMPLE_VERBS:
+        if len(words) > 1:
+            return StandupCommand("unknown", message=f"`/standup {verb}` takes nothing more.")
+        return StandupCommand(verb)
+    if verb in {"schedule", "remind"}:
+        return StandupCommand(verb, words=tuple(words[1:]))
+    if verb == "report":
+        return _report([w.lower() for w in words[1:]])
+    if verb == "new":
+        chosen = _checklist([w.lower() for w in words[1:]], checklists, knowledge)
+        return StandupCommand("start", chosen.checklist, message=chosen.message,
+                              new=True) if chosen.verb == "start" else chosen
+    return _checklist([w.lower() for w in words], checklists, knowledge)
+
+
+def _checklist(words: list[str], checklists: dict[str, Checklist],
+               knowledge: KnowledgeBase) -> StandupCommand:
     if not words:
         default = checklists.get(DEFAULT_CHECKLIST) or next(iter(checklists.values()))
         return StandupCommand("start", checklist=default)

@@ -11,7 +11,9 @@ import datetime as dt
 import json
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -22,15 +24,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.errors import DomainError
 from bot.domain.retro.values import Tag
+from bot.domain.schedule.firing import Outcome
 from bot.domain.services import Services
-from bot.domain.standup.values import RunNotFound, StandupError
+from bot.domain.standup.values import Run, RunNotFound, StandupError
 from handlers.kit.context import services_of, team_of
+from handlers.kit.people import user_zone
 from handlers.kit.replies import api_error, error_text, explain, open_modal, tell
 from handlers.retro.modals import LOG_FORM_FAILED, log_modal
-from handlers.standup import views
-from handlers.standup.commands import parse_standup_command
+from handlers.standup import routine, views
+from handlers.standup.commands import StandupCommand, parse_standup_command
+from handlers.standup.posting import local_midnight, post_run, remind_after
 from handlers.standup.redraw import RedrawLocks
-from knowledge.models import Checklist
+from handlers.standup.routine import Where
 
 logger = logging.getLogger("principlebot")
 
@@ -51,46 +56,75 @@ async def standup_command(ack: AsyncAck, command: dict[str, Any], respond: Async
     elif parsed.verb == "list":
         await ack(text="Checklists",
                   blocks=views.list_blocks(services.checklists, services.index.knowledge))
-    elif parsed.verb == "report":
-        await ack()
-        now = services.clock()
-        report = await services.standups.report(team_of(context), context.channel_id or "",
-                                                since=now - dt.timedelta(days=parsed.days),
-                                                until=now)
-        await respond(text=f"Stand-ups, last {parsed.days} days",
-                      blocks=views.report_blocks(report, parsed.days, services.index.knowledge))
-    elif parsed.checklist is None:  # "unknown": say what to type instead
-        await ack(text=error_text(parsed.message))
+    elif parsed.verb == "unknown" or (parsed.verb == "start" and parsed.checklist is None):
+        await ack(text=error_text(f"{parsed.message} `/standup help` lists what I can do."))
     else:
         await ack()
-        await _post_checklist(services, team_of(context), context, parsed.checklist, respond,
-                              client)
+        where = Where(team_of(context), context.channel_id or "", context.user_id or "")
+        try:
+            await VERBS[parsed.verb](parsed, where, services, respond, client)
+        except DomainError as error:
+            await tell(explain(error, {**HINTS, **routine.HINTS}), respond=respond,
+                       client=client, user_id=where.user_id)
 
 
-async def _post_checklist(services: Services, team_id: str, context: AsyncBoltContext,
-                          checklist: Checklist, respond: AsyncRespond,
-                          client: AsyncWebClient) -> None:
-    standups = services.standups
-    run = await standups.start(team_id, context.channel_id or "", checklist,
-                               context.user_id or "")
-    summary = await standups.summary(run.team_id, run.id)
-    try:
-        posted = await client.chat_postMessage(channel=run.channel_id,
-                                               text=views.run_text(summary),
-                                               blocks=views.run_blocks(summary))
-    except BaseException as error:
-        # No message, no run: it would only sit empty in the reports.
-        await standups.mark_unused(run.team_id, run.id)
-        if not isinstance(error, SlackApiError):
-            raise
-        reason = api_error(error)
+async def _report(parsed: StandupCommand, where: Where, services: Services,
+                  respond: AsyncRespond, client: AsyncWebClient) -> None:
+    now = services.clock()
+    report = await services.standups.report(where.team_id, where.channel_id,
+                                            since=now - dt.timedelta(days=parsed.days),
+                                            until=now)
+    await respond(text=f"Stand-ups, last {parsed.days} days",
+                  blocks=views.report_blocks(report, parsed.days, services.index.knowledge))
+
+
+async def _start(parsed: StandupCommand, where: Where, services: Services,
+                 respond: AsyncRespond, client: AsyncWebClient) -> None:
+    if not parsed.new:
+        today = await _todays_run(services, where, client)
+        if today is not None:
+            await respond(text="Today's stand-up is already posted",
+                          blocks=views.offer_blocks(today))
+            return
+    if parsed.checklist is None:
+        return
+    run = await services.standups.start(
+        where.team_id, where.channel_id, parsed.checklist, where.user_id,
+        remind_after=await remind_after(services, where.team_id, where.channel_id))
+    delivery = await post_run(client, services, run)
+    if delivery.outcome in (Outcome.RETRY, Outcome.PAUSE):
         hint = ("Invite me to this channel first: `/invite @principlebot`."
-                if reason in {"not_in_channel", "channel_not_found"} else
+                if delivery.reason in {"not_in_channel", "channel_not_found"} else
                 "Slack did not accept the message; please try again.")
         await tell(f"I couldn't post the checklist. {hint}", respond=respond, client=client,
-                   user_id=context.user_id)
-        return
-    await standups.set_message(run.team_id, run.id, str(posted["ts"]))
+                   user_id=where.user_id)
+
+
+async def _todays_run(services: Services, where: Where, client: AsyncWebClient) -> Run | None:
+    """The channel's run of today: in the schedule's zone, else the person's."""
+    schedule = await services.standup_schedules.get(where.team_id, where.channel_id)
+    zone = schedule.when.timezone if schedule else await user_zone(client, where.user_id)
+    today = services.clock().astimezone(ZoneInfo(zone)).date()
+    return await services.standups.latest_since(where.team_id, where.channel_id,
+                                                local_midnight(today, zone))
+
+
+async def _routine(parsed: StandupCommand, where: Where, services: Services,
+                   respond: AsyncRespond, client: AsyncWebClient) -> None:
+    if parsed.verb == "schedule":
+        text = await routine.schedule_reply(services, where, list(parsed.words), client)
+    elif parsed.verb == "remind":
+        text = await routine.remind_reply(services, where, list(parsed.words))
+    else:
+        text = await routine.people_reply(services, where, parsed.verb)
+    await respond(text=text)
+
+
+Verb = Callable[[StandupCommand, Where, Services, AsyncRespond, AsyncWebClient],
+                Awaitable[None]]
+VERBS: dict[str, Verb] = {"report": _report, "start": _start, "schedule": _routine,
+                          "remind": _routine, "join": _routine, "leave": _routine,
+                          "who": _routine}
 
 
 async def _redraw(client: AsyncWebClient, services: Services, team_id: str, run_id: int) -> None:

@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.domain.standup.values import MAX_NOTE, Report, Response, Summary
+from bot.domain.standup.values import MAX_NOTE, Report, Response, Run, Summary
 from handlers.kit import limits
 from handlers.kit.blocks import (
     button,
@@ -163,14 +163,49 @@ def list_blocks(checklists: dict[str, Checklist], knowledge: KnowledgeBase) -> l
 def help_blocks() -> list[Block]:
     lines = [
         "*`/standup`* \u2014 a short stand-up checklist tied to the OECD principles",
-        "\u2022 `/standup` \u2014 post the daily checklist in this channel; everyone ticks their "
-        "own boxes, presses *Blocked\u2026* or *Done*",
-        "\u2022 `/standup NAME` \u2014 another checklist (`/standup list` shows them)",
+        "\u2022 `/standup` \u2014 post the daily checklist in this channel (or offer today's, "
+        "if there is one); everyone ticks their own boxes, presses *Blocked\u2026* or *Done*",
+        "\u2022 `/standup new` \u2014 start another run today on purpose",
+        "\u2022 `/standup NAME` \u2014 another checklist, e.g. `/standup weekly` "
+        "(`/standup list` shows them)",
         "\u2022 `/standup principle 4` \u2014 one question per practice of a principle",
-        "\u2022 `/standup report [days]` \u2014 what this channel ticks and skips (default 14 "
+        "\u2022 `/standup report 30` \u2014 what this channel ticks and skips (default 14 "
         "days)",
+        "\u2022 `/standup schedule mon-fri 09:30 Europe/Paris checklist daily` \u2014 post it "
+        "by itself (a bare time: weekdays, your time zone); `/standup schedule` shows it",
+        "\u2022 `/standup schedule off`, `/standup schedule resume` \u2014 stop and restart it",
+        "\u2022 `/standup schedule skip 2026-12-24` \u2014 no stand-up that day; "
+        "`/standup schedule skip` lists the skipped days",
+        "\u2022 `/standup join`, `/standup leave`, `/standup who` \u2014 who takes part",
+        "\u2022 `/standup remind 90` \u2014 DM whoever joined and hasn't answered, 90 minutes "
+        "after the post; `/standup remind off`",
     ]
     return [section("\n".join(lines))]
+
+
+def offer_blocks(run: Run) -> list[Block]:
+    """A manual `/standup` on a day that already has a run: that run, not a second one."""
+    return [
+        section(f"This channel already has today's stand-up ({escape(run.checklist.title)}, "
+                f"started by <@{run.started_by}>). Answer it there, or open your own copy:"),
+        ActionsBlock(block_id=f"standup_offer:{run.id}", elements=[
+            button("My answers", MY_ANSWERS, str(run.id), style="primary"),
+        ]),
+        context("`/standup new` starts another one anyway."),
+    ]
+
+
+def reminder_blocks(run: Run) -> list[Block]:
+    """The DM to a participant who has not answered a run."""
+    return [
+        section(f":wave: The stand-up in <#{run.channel_id}> is waiting for you: "
+                f"*{escape(run.checklist.title)}*."),
+        ActionsBlock(block_id=f"standup_remind:{run.id}", elements=[
+            button("Open my checklist", MY_ANSWERS, str(run.id), style="primary"),
+        ]),
+        context("You get this because you joined the channel's stand-ups; "
+                "`/standup leave` there stops it."),
+    ]
 
 
 def report_blocks(report: Report, days: int, knowledge: KnowledgeBase) -> list[Block]:

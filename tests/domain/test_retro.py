@@ -343,8 +343,8 @@ async def test_only_the_author_or_the_owner_can_delete(retro_service, engine):
         await retro_service.delete(A, 1, "U3")
     assert (await retro_service.get(A, 1)).text == "by U1, owned by U2"
 
-    assert (await retro_service.delete(A, 1, "U2")).number == 1  # the owner
-    assert (await retro_service.delete(A, 2, "U1")).number == 2  # the author
+    assert (await retro_service.delete(A, 1, "U2"))[0].number == 1  # the owner
+    assert (await retro_service.delete(A, 2, "U1"))[0].number == 2  # the author
     for number in (1, 2):
         with pytest.raises(RetroNotFound):
             await retro_service.get(A, number)

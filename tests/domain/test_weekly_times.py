@@ -111,7 +111,7 @@ def test_unknown_zone_says_which_word(zone):
 @pytest.mark.parametrize(("words", "says"), [
     ([], "Give a day and a time."),
     (["friday"], "Add a time after the day."),
-    (["friday", "15:30", "Europe/Paris", "extra"], "Give only a day, a time and a time zone."),
+    (["friday", "15:30", "Europe/Paris", "extra"], "Give only the day(s), a time and a time zone."),
 ])
 def test_empty_missing_time_or_extra_words_say_what_is_wrong(words, says):
     with pytest.raises(ScheduleInputError) as raised:

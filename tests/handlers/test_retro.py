@@ -228,8 +228,10 @@ async def test_done_and_reopen_buttons_redraw_that_action_in_place(bot):
     assert [(e["number"], e["status"]) for e in after] == [(3, "open"), (2, "done"),
                                                            (1, "open")]
     assert after[1]["details"].endswith("done")
+    row = next(i for i, b in enumerate(redrawn["blocks"])
+               if b.get("accessory", {}).get("value") == "C0001:2")
     assert [b for b in redrawn["blocks"] if b not in message["blocks"]] == [
-        redrawn["blocks"][3], redrawn["blocks"][4]]  # only #2's section and details changed
+        redrawn["blocks"][row], redrawn["blocks"][row + 1]]  # only #2's section and details
     assert numbers(entries((await listing(bot, "done"))[0]["blocks"])) == [2]
 
     await bot.click(button_on(redrawn["blocks"], "C0001:2", "Reopen"), url,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Mapping
 from typing import TextIO
 
 from bot.domain.retro.values import RetroAction
@@ -29,13 +30,24 @@ def action_record(action: RetroAction) -> dict[str, object]:
     }
 
 
-def write_actions(actions: list[RetroAction], fmt: str, out: TextIO) -> None:
+NAME_COLUMNS = ("author_name", "owner_name")
+
+
+def write_actions(actions: list[RetroAction], fmt: str, out: TextIO,
+                  names: Mapping[str, str] | None = None) -> None:
+    """Write `actions`; with `names` (person id -> name), names alongside the ids."""
     records = [action_record(a) for a in actions]
+    columns = COLUMNS
+    if names is not None:
+        columns = (*COLUMNS, *NAME_COLUMNS)
+        for record in records:
+            record["author_name"] = names.get(str(record["author_id"]), "")
+            record["owner_name"] = names.get(str(record["owner_id"] or ""), "")
     if fmt == "json":
         json.dump(records, out, ensure_ascii=False, indent=2)
         out.write("\n")
         return
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()
     for record in records:
         writer.writerow({

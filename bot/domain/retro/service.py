@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock, utcnow
 from bot.domain.retro.coverage import Coverage
+from bot.domain.retro.rows import row_to_action as _row_to_action
+from bot.domain.retro.rows import snapshot
 from bot.domain.retro.tagging import Tagger
 from bot.domain.retro.values import (
     MAX_TEXT,
@@ -30,19 +32,9 @@ from bot.domain.retro.values import (
     Scope,
     Tag,
 )
-from bot.storage.dialect import as_utc, insert_for
-from bot.storage.models import RetroActionRow, RetroTagRow, TeamCounter
+from bot.storage.dialect import insert_for
+from bot.storage.models import RetroActionRow, RetroTagRow, RetroTrashRow, TeamCounter
 from knowledge.index import PracticeIndex
-
-
-def _row_to_action(row: RetroActionRow) -> RetroAction:
-    return RetroAction(
-        number=row.number, team_id=row.team_id, channel_id=row.channel_id,
-        author_id=row.author_id, owner_id=row.owner_id, text=row.text, status=row.status,
-        tags=tuple(Tag(t.tag, t.principle) for t in row.tags), auto_tagged=row.auto_tagged,
-        due_date=row.due_date, created_at=as_utc(row.created_at),
-        done_at=as_utc(row.done_at) if row.done_at else None, permalink=row.permalink,
-    )
 
 
 class RetroService:
@@ -148,7 +140,8 @@ class RetroService:
             row.auto_tagged = False
         return await self._change(scope, number, apply)
 
-    async def delete(self, scope: Scope, number: int, actor_id: str) -> RetroAction:
+    async def delete(self, scope: Scope, number: int, actor_id: str) -> tuple[RetroAction, int]:
+        """Delete an action, kept a few minutes for Undo; the action and its undo key."""
         async with self._sessions() as session, session.begin():
             row = await session.scalar(
                 self._in_scope(scope).where(RetroActionRow.number == number).with_for_update()
@@ -158,8 +151,12 @@ class RetroService:
             if actor_id not in (row.author_id, row.owner_id):
                 raise RetroNotAllowed(f"Only the author or the owner of #{number} can delete it.")
             action = _row_to_action(row)
+            trash = RetroTrashRow(team_id=scope.team_id, channel_id=scope.channel_id,
+                                  number=number, snapshot=snapshot(row), deleted_by=actor_id,
+                                  deleted_at=self._clock())
+            session.add(trash)
             await session.delete(row)
-        return action
+        return action, trash.id
 
     # ---------------------------------------------------------------- reading
 

@@ -20,6 +20,10 @@ class RetroInputError(RetroError):
     """What the person gave is not a valid action, tag or filter."""
 
 
+class RetroPastDate(RetroInputError):
+    """A due date before the person's today."""
+
+
 class RetroNotFound(RetroError):
     """No such action in this channel."""
 

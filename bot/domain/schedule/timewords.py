@@ -8,8 +8,13 @@ import re
 from functools import lru_cache
 from zoneinfo import available_timezones
 
+from bot.domain.schedule.days import EVERY_DAY, WEEKDAYS, DaysTime
 from bot.domain.schedule.service import ScheduleError
 from bot.domain.schedule.weekly import DAYS, WeeklyTime
+
+MAX_WORDS = 12
+DAY_SETS = {"weekdays": WEEKDAYS, "weekday": WEEKDAYS, "daily": EVERY_DAY,
+            "everyday": EVERY_DAY, "weekends": frozenset({5, 6}), "weekend": frozenset({5, 6})}
 
 
 class ScheduleInputError(ScheduleError):
@@ -50,14 +55,25 @@ def parse_zone(word: str) -> str | None:
     return _zones_by_lower_name().get(word.lower())
 
 
-def parse_weekly_time(words: list[str], default_zone: str) -> WeeklyTime:
-    """A day, a time and optionally a zone (else `default_zone`, or UTC if that is unknown)."""
-    if not words:
-        raise ScheduleInputError("Give a day and a time.")
-    day = parse_day(words[0])
-    if day is None:
-        raise ScheduleInputError(f"I don't know the day `{words[0]}`.")
-    rest = words[1:]
+def parse_days(word: str) -> frozenset[int] | None:
+    """`weekdays`, `daily`, `mon-fri`, `mon,wed,fri`, `friday`, `sat-mon` (wrapping)."""
+    word = word.lower().strip(",")
+    if word in DAY_SETS:
+        return DAY_SETS[word]
+    days: set[int] = set()
+    for part in word.split(",")[:7]:
+        first, _, last = part.partition("-")
+        start, end = parse_day(first), parse_day(last) if last else None
+        if start is None or (last and end is None):
+            return None
+        if end is None:
+            days.add(start)
+        else:
+            days.update((start + i) % 7 for i in range((end - start) % 7 + 1))
+    return frozenset(days) or None
+
+
+def _time_and_zone(rest: list[str], default_zone: str) -> tuple[int, int, str]:
     if len(rest) >= 2 and rest[1].lower() in {"am", "pm"}:
         rest = [rest[0] + rest[1], *rest[2:]]
     if not rest:
@@ -72,7 +88,32 @@ def parse_weekly_time(words: list[str], default_zone: str) -> WeeklyTime:
             raise ScheduleInputError(f"I don't know the time zone `{rest[1]}`.")
         zone = found
     if len(rest) > 2:
-        raise ScheduleInputError("Give only a day, a time and a time zone.")
-    if parse_zone(zone) is None:
-        zone = "UTC"
-    return WeeklyTime(day, time[0], time[1], zone)
+        raise ScheduleInputError("Give only the day(s), a time and a time zone.")
+    return time[0], time[1], zone if parse_zone(zone) else "UTC"
+
+
+def parse_days_time(words: list[str], default_zone: str) -> DaysTime:
+    """Days (weekdays when left out), a time and optionally a zone (else `default_zone`)."""
+    words = words[:MAX_WORDS]
+    days: set[int] = set()
+    while words and (found := parse_days(words[0])) is not None:
+        days |= found
+        words = words[1:]
+    if not words:
+        raise ScheduleInputError("Give a time, e.g. 09:30.")
+    if not days and parse_time(words[0]) is None and not (
+            len(words) > 1 and words[1].lower() in {"am", "pm"}):
+        raise ScheduleInputError(f"I don't know the days `{words[0]}`.")
+    hour, minute, zone = _time_and_zone(words, default_zone)
+    return DaysTime(frozenset(days) or WEEKDAYS, hour, minute, zone)
+
+
+def parse_weekly_time(words: list[str], default_zone: str) -> WeeklyTime:
+    """A day, a time and optionally a zone (else `default_zone`, or UTC if that is unknown)."""
+    if not words:
+        raise ScheduleInputError("Give a day and a time.")
+    day = parse_day(words[0])
+    if day is None:
+        raise ScheduleInputError(f"I don't know the day `{words[0]}`.")
+    hour, minute, zone = _time_and_zone(words[1:], default_zone)
+    return WeeklyTime(day, hour, minute, zone)

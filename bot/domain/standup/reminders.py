@@ -88,14 +88,13 @@ class Reminders:
     """Finds runs whose reminder time has come and reminds each participant who has not
     answered, once. One per process; safe with several processes."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], remind: Remind,
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
                  clock: Clock = utcnow) -> None:
         self._sessions = sessions
-        self._remind = remind
         self._clock = clock
 
-    async def run_once(self, limit: int = 100) -> int:
-        """One pass; how many reminders were sent."""
+    async def run_once(self, remind: Remind, limit: int = 100) -> int:
+        """One pass, reminding with `remind`; how many reminders were sent."""
         now = self._clock()
         async with self._sessions() as session:
             due = list(await session.scalars(select(StandupRunRow).where(
@@ -110,15 +109,16 @@ class Reminders:
                 logger.info("skipped the reminders of stand-up %s: %s late", row.id,
                             now - remind_at)
                 continue
-            sent += await self._remind_run(run_from_row(row), remind_at, now)
+            sent += await self._remind_run(run_from_row(row), remind, remind_at, now)
         return sent
 
-    async def _remind_run(self, run: Run, remind_at: dt.datetime, now: dt.datetime) -> int:
+    async def _remind_run(self, run: Run, remind: Remind, remind_at: dt.datetime,
+                          now: dt.datetime) -> int:
         sent = 0
         for user_id in await self.unanswered(run):
             if not await self._claim_person(run, user_id, now):
                 continue
-            outcome = await self._remind(run, user_id)
+            outcome = await remind(run, user_id)
             if outcome is Outcome.RETRY:
                 # Slack refused outright: hand this person and the run back to a later pass.
                 await self._unclaim_person(run, user_id)

@@ -87,12 +87,14 @@ class SlackStandIn:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/respond/{rid}", self._handle_response_url)
+        app.router.add_post("/upload/{file_id}", self._handle_upload)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, host, port).start()
         bound_host, bound_port = runner.addresses[0][:2]
         self._runner = runner
         self._base = f"http://{bound_host}:{bound_port}"
+        self.workspace.upload_base = f"{self._base}/upload/"
         self._last_activity = asyncio.get_running_loop().time()
 
     async def stop(self) -> None:
@@ -196,6 +198,18 @@ class SlackStandIn:
         except Exception as exc:
             logger.exception("Slack stand-in failed on a response_url post")
             return self._internal_error(RESPONSE_URL, exc)
+        finally:
+            self._end()
+
+    async def _handle_upload(self, request: web.Request) -> web.StreamResponse:
+        """A file's bytes posted to the URL files.getUploadURLExternal handed out."""
+        self._begin()
+        try:
+            content = await request.read()
+            await self._record(RecordedCall(method="files.upload", args={}, url=str(request.url)))
+            if not self.workspace.receive_upload(request.match_info["file_id"], content):
+                return web.Response(status=404, text="unknown upload URL")
+            return web.Response(text=f"OK - {len(content)}")
         finally:
             self._end()
 

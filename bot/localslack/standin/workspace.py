@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,8 +29,12 @@ class Workspace:
         self.team_name = "Stand-in Workspace"
         self.team_url = "https://standin.slack.com/"
         self.users: dict[str, dict[str, Any]] = {}
+        # Uploaded files by id: name, title, bytes, and the channel they were shared in.
+        self.files: dict[str, dict[str, Any]] = {}
+        self.upload_base = ""
         self._ts_counter = itertools.count(1)
         self._view_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
 
     def dispatch(self, method: str, args: dict[str, Any]) -> Reply:
         if method in MESSAGE_METHODS:
@@ -54,6 +59,8 @@ class Workspace:
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
+            "files.getUploadURLExternal": self._files_upload_url,
+            "files.completeUploadExternal": self._files_complete_upload,
         }.get(method)
         if handler is None:
             return Reply(body={"ok": True})
@@ -151,6 +158,40 @@ class Workspace:
         if not channel_id:
             return Reply.reject("channel_not_found", "conversations.info needs `channel`")
         return Reply(body={"ok": True, "channel": _channel_object(str(channel_id))})
+
+    def _files_upload_url(self, args: dict[str, Any]) -> Reply:
+        if not args.get("filename") or not str(args.get("length", "")).isdecimal():
+            return Reply.reject("invalid_arguments",
+                                "files.getUploadURLExternal needs `filename` and `length`")
+        file_id = f"F{next(self._file_ids):08d}"
+        self.files[file_id] = {"name": str(args["filename"]), "length": int(args["length"]),
+                               "content": None, "title": "", "channel": None}
+        return Reply(body={"ok": True, "file_id": file_id,
+                           "upload_url": f"{self.upload_base}{file_id}"})
+
+    def receive_upload(self, file_id: str, content: bytes) -> bool:
+        """The bytes posted to a file's upload URL; False for an unknown file."""
+        if file_id not in self.files:
+            return False
+        self.files[file_id]["content"] = content
+        return True
+
+    def _files_complete_upload(self, args: dict[str, Any]) -> Reply:
+        try:
+            listed = json.loads(str(args.get("files") or "[]"))
+        except ValueError:
+            return Reply.reject("invalid_arguments", "`files` is not JSON")
+        shared = []
+        for item in listed:
+            found = self.files.get(str(item.get("id")))
+            if found is None or found["content"] is None:
+                return Reply.reject("file_not_found", f"file {item.get('id')} was not uploaded")
+            found["title"] = item.get("title") or found["name"]
+            found["channel"] = args.get("channel_id")
+            shared.append({"id": item["id"], "name": found["name"], "title": found["title"]})
+        if not shared:
+            return Reply.reject("invalid_arguments", "files.completeUploadExternal needs `files`")
+        return Reply(body={"ok": True, "files": shared})
 
     def _user(self, user_id: str) -> dict[str, Any]:
         """The users.info object: the configured fields over a default user."""
