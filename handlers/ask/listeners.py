@@ -15,7 +15,8 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers.ask import views
+from handlers.ask import smalltalk, views
+from handlers.kit.blocks import section
 from handlers.kit.context import services_of, team_of
 from handlers.kit.markup import plain_text, unescape
 from handlers.kit.replies import api_error, open_modal, tell
@@ -128,9 +129,10 @@ async def _answer_in_thread(event: dict[str, Any], body: dict[str, Any],
     if not await services.deliveries.first_time(team_of(context), key):
         return
     question = plain_text(event.get("text") or "", drop_user=context.bot_user_id)
-    if not question:
-        blocks = views.help_blocks()
-        text = "Ask me which principle applies: describe a situation in your own words."
+    small = smalltalk.kind_of(question) if question else "help"
+    if small:
+        text = smalltalk.reply_line(small)
+        blocks = [section(text), *views.help_blocks()]
     else:
         answer = services.index.search(question[:views.QUESTION_LIMIT])
         blocks = views.answer_blocks(answer, asked_by=event.get("user"), shareable=False)

@@ -19,7 +19,7 @@ from bot.domain.services import Services
 from handlers.kit.clients import TeamClients
 from handlers.kit.delivery import NOT_INSTALLED, PAUSE_REASONS, pause_notifier, retry_after
 from handlers.kit.replies import api_error
-from handlers.prompts.views import PROMPT_ACTIONS, weekly_prompt_blocks
+from handlers.prompts.views import OVERDUE_SHOWN, PROMPT_ACTIONS, weekly_prompt_blocks
 
 logger = logging.getLogger("principlebot")
 
@@ -42,8 +42,10 @@ def make_runner(clients: TeamClients, services: Services,
         open_actions = await services.retro.list_actions(scope, status="open",
                                                          limit=PROMPT_ACTIONS)
         prompt = practice_of_the_week(knowledge, month.least_covered, now)
+        overdue = await services.due_reminders.overdue(
+            scope, now.astimezone(schedule.when.zone).date(), limit=OVERDUE_SHOWN)
         blocks = weekly_prompt_blocks(week, open_actions, month, knowledge, prompt,
-                                      schedule.channel_id)
+                                      schedule.channel_id, overdue)
         try:
             await client.chat_postMessage(channel=schedule.channel_id, text="Weekly retro",
                                           blocks=blocks)

@@ -7,18 +7,27 @@ from __future__ import annotations
 from slack_sdk.models.blocks import ActionsBlock, Block
 
 from bot.domain.retro.coverage import Coverage
-from bot.domain.retro.values import Page
+from bot.domain.retro.values import Page, RetroAction
+from handlers.kit import limits
 from handlers.kit.blocks import button, context, header, message_blocks, section
-from handlers.kit.text import escape
-from handlers.retro.views import LOG_OPEN, action_blocks, practice_question
+from handlers.kit.text import escape, truncate
+from handlers.retro.views import LOG_OPEN, action_blocks, action_summary, practice_question
 from knowledge.models import KnowledgeBase, Practice
 
 PROMPT_ACTIONS = 15
+OVERDUE_SHOWN = 5
+
+
+def overdue_line(overdue: list[RetroAction]) -> str:
+    items = [f"{action_summary(a)} (due {a.due_date.isoformat() if a.due_date else '?'}"
+             + (f", <@{a.owner_id}>)" if a.owner_id else ")") for a in overdue]
+    return ":alarm_clock: *Overdue:* " + "; ".join(items)
 
 
 def weekly_prompt_blocks(week: Coverage, open_actions: Page, month: Coverage,
                          knowledge: KnowledgeBase, prompt: Practice | None,
-                         channel_id: str) -> list[Block]:
+                         channel_id: str, overdue: list[RetroAction] | None = None
+                         ) -> list[Block]:
     logged = {n: c for n, c in week.counts.items() if c}
     week_lines = ", ".join(f"principle {n}: {c}" for n, c in sorted(logged.items()))
     blocks: list[Block] = [
@@ -26,6 +35,8 @@ def weekly_prompt_blocks(week: Coverage, open_actions: Page, month: Coverage,
         section(f"*This week* {week.total} action(s) logged"
                 + (f" \u2014 {week_lines}." if week_lines else ". A good week to start.")),
     ]
+    if overdue:
+        blocks.append(section(truncate(overdue_line(overdue), limits.SECTION_TEXT)))
     if open_actions.actions:
         blocks.append(section(f"*Still open* ({open_actions.total}) \u2014 tick off what is "
                               "done:"))
