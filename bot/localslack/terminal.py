@@ -33,7 +33,8 @@ def shown_text(obj: dict[str, Any] | None) -> str:
     """A text object as Slack would display it: entities decoded, mentions as @id."""
     if not obj:
         return ""
-    value = re.sub(r"<@([A-Z0-9]+)>", r"@\1", obj.get("text", ""))
+    value = re.sub(r"<@([A-Z0-9]+)(?:\|[^>]*)?>", r"@\1", obj.get("text", ""))
+    value = re.sub(r"<#([A-Z0-9]+)(?:\|[^>]*)?>", r"#\1", value)
     value = re.sub(r"<(https?://[^|>]+)\|([^>]+)>", r"\2 (\1)", value)
     return html.unescape(value)
 

@@ -235,15 +235,16 @@ def test_console_script_runs_the_ask_scenarios(tmp_path, index):
     assert "click (https://evil.example)" not in injected
 
     dm = shown_for("what should we do about vendor lock-in?")
-    assert "posted in the thread" in dm and "3.2 Favouring open standards" in dm
+    assert "posted in your DM, in the thread" in dm and "3.2 Favouring open standards" in dm
 
     mention = shown_for("@ how do we avoid vendor lock-in?")
-    assert "posted in the thread" in mention and "3.2 Favouring open standards" in mention
-    assert "@U0001 asked: how do we avoid vendor lock-in?" in mention
+    assert "posted in #service-team, in the thread" in mention
+    assert "3.2 Favouring open standards" in mention
+    assert "@alex asked: how do we avoid vendor lock-in?" in mention
     assert "UBOT" not in mention
 
     assert "-- modal: Which principle? --" in shown_for("!shortcut which_principle")
     submitted = shown_for("!submit how do we know what our users need?")
     expected = index.search("how do we know what our users need?").matches[0]
-    assert "-- posted --" in submitted
+    assert "-- posted in your DM --" in submitted
     assert f"{expected.practice.id} {expected.practice.title}" in submitted

@@ -78,13 +78,13 @@ class StandupScheduleService:
         now = self._clock()
         async with self._sessions() as session, session.begin():
             row = await self._row(session, team_id, channel_id, lock=True)
+            skipped = await self._skips(session, team_id, channel_id)
             if row is None:
                 row = StandupScheduleRow(team_id=team_id, channel_id=channel_id, created_at=now)
                 session.add(row)
             row.days, row.hour, row.minute = when.mask, when.hour, when.minute
             row.timezone, row.checklist_name, row.created_by = (when.timezone, checklist_name,
                                                                 created_by)
-            skipped = await self._skips(session, team_id, channel_id)
             row.next_run_at = next_on_days(when, now, skipped)
             row.paused_reason, row.updated_at = None, now
             await session.flush()
