@@ -16,6 +16,7 @@ from bot.domain.schedule.datewords import DATE_FORMS, DateInputError, parse_date
 from bot.domain.schedule.timewords import ScheduleInputError, parse_days_time
 from bot.domain.services import Services
 from bot.domain.standup.schedules import StandupSchedule, StandupScheduleNotFound
+from bot.domain.standup.values import StandupError
 from handlers.kit.people import user_zone
 from handlers.kit.text import escape
 from handlers.standup import views
@@ -124,11 +125,10 @@ async def remind_reply(services: Services, where: Where, words: list[str]) -> st
         return describe(found, services.clock())
     if lowered == ["off"]:
         minutes = None
-    elif len(lowered) == 1 and lowered[0].isdecimal() and len(lowered[0]) <= 4:
+    elif len(lowered) == 1 and lowered[0].isdecimal() and len(lowered[0]) <= 6:
         minutes = int(lowered[0])
     else:
-        raise ScheduleInputError(f"I don't understand `{' '.join(words)[:40]}`. "
-                                 + REMIND_FORMS)
+        raise StandupError(f"I don't understand `{' '.join(words)[:40]}`. " + REMIND_FORMS)
     found = await schedules.set_reminder(where.team_id, where.channel_id, minutes)
     return (f"People who joined (`/standup join`) and have not answered get a DM "
             f"{minutes} minutes after each stand-up is posted." if minutes else
