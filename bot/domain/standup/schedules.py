@@ -46,6 +46,14 @@ class StandupSchedule:
         return self.when.local_day(moment)
 
 
+def _schedule(row: StandupScheduleRow, skipped: tuple[dt.date, ...]) -> StandupSchedule:
+    return StandupSchedule(
+        row.id, row.team_id, row.channel_id,
+        DaysTime.from_mask(row.days, row.hour, row.minute, row.timezone),
+        row.checklist_name, row.remind_minutes, row.created_by, as_utc(row.next_run_at),
+        row.paused_reason, skipped)
+
+
 class StandupScheduleService:
     def __init__(self, sessions: async_sessionmaker[AsyncSession],
                  clock: Clock = utcnow) -> None:
@@ -65,11 +73,7 @@ class StandupScheduleService:
         ).order_by(StandupSkipRow.day))).all())
 
     async def _load(self, session: AsyncSession, row: StandupScheduleRow) -> StandupSchedule:
-        return StandupSchedule(
-            row.id, row.team_id, row.channel_id,
-            DaysTime.from_mask(row.days, row.hour, row.minute, row.timezone),
-            row.checklist_name, row.remind_minutes, row.created_by, as_utc(row.next_run_at),
-            row.paused_reason, await self._skips(session, row.team_id, row.channel_id))
+        return _schedule(row, await self._skips(session, row.team_id, row.channel_id))
 
     async def set(self, team_id: str, channel_id: str, when: DaysTime,
                   checklist_name: str | None, created_by: str) -> StandupSchedule:
@@ -159,8 +163,16 @@ class StandupScheduleService:
 
     async def due(self, now: dt.datetime, limit: int = 100) -> list[StandupSchedule]:
         rows = await due_rows(self._sessions, StandupScheduleRow, now, limit)
+        if not rows:
+            return []
+        skipped: dict[tuple[str, str], list[dt.date]] = {}
         async with self._sessions() as session:
-            return [await self._load(session, row) for row in rows]
+            for team, channel, day in await session.execute(
+                    select(StandupSkipRow.team_id, StandupSkipRow.channel_id, StandupSkipRow.day)
+                    .where(StandupSkipRow.channel_id.in_({r.channel_id for r in rows}))
+                    .order_by(StandupSkipRow.day)):
+                skipped.setdefault((team, channel), []).append(day)
+        return [_schedule(r, tuple(skipped.get((r.team_id, r.channel_id), ()))) for r in rows]
 
     async def claim(self, schedule: StandupSchedule, now: dt.datetime) -> dt.datetime | None:
         following = next_on_days(schedule.when, now, schedule.skipped)
