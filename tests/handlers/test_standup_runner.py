@@ -106,7 +106,7 @@ def expected_days(when: DaysTime, skipped: dt.date | None) -> list[dt.date]:
 
 async def test_two_processes_post_each_scheduled_standup_once_per_channel_day_for_a_month(
         processes, slack_double, clock):
-    # About 2.5 s: some 45 due moments, the fewest that cross three DST changes in two
+    # About 1.5 s: some 45 due moments, the fewest that cross three DST changes in two
     # hemispheres with every weekday pattern.
     first, second = await processes(), await processes()
     for channel, when in PLAN.items():
