@@ -245,9 +245,16 @@ async def test_forget_me_says_exactly_what_it_deletes(bot):
     await add(bot, "theirs but mine to do #2 <@U0AUTHOR|a>", OWNER)
     await retro(bot, "assign 1 <@U0OWNER|o>", AUTHOR, posts=2)
     reply, _ = await bot.command("join", "/standup", actor=AUTHOR)
+    assert reply.status == 200
     await bot.double.settle()
-    _, _, [confirm] = await retro(bot, "forget-me", AUTHOR)
+    _, url, [confirm] = await retro(bot, "forget-me", AUTHOR)
     said = shown(confirm.args)
     assert "deletes the 1 retro action(s) you wrote: #1 mine." in said
     assert "removes you as owner of 1 action(s) others wrote" in said
     assert "stand-ups of <#C0001>" in said
+    await bot.click(button_action(confirm.args["blocks"], "Delete my data"), url, actor=AUTHOR)
+    done = (await posts_to(bot, url, 2))[-1].args["text"]
+    assert done == ("Done: deleted 1 action(s) you wrote; you no longer own 1 other(s). "
+                    "You left the stand-ups of 1 channel(s).")
+    _, who_url = await bot.command("who", "/standup", actor=OWNER)
+    assert "Nobody has joined" in (await posts_to(bot, who_url, 1))[0].args["text"]

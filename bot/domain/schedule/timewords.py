@@ -62,9 +62,9 @@ def parse_days(word: str) -> frozenset[int] | None:
         return DAY_SETS[word]
     days: set[int] = set()
     for part in word.split(",")[:7]:
-        first, _, last = part.partition("-")
-        start, end = parse_day(first), parse_day(last) if last else None
-        if start is None or (last and end is None):
+        first, dash, last = part.partition("-")
+        start, end = parse_day(first), parse_day(last) if dash else None
+        if start is None or (dash and end is None):
             return None
         if end is None:
             days.add(start)
