@@ -15,9 +15,13 @@ LONGEST = dt.timedelta(weeks=8)
 
 
 class MovableClock:
-    def __init__(self) -> None:
+    """With `ticking` false (a script), time moves only when the console moves it, so the
+    same script shows the same times every run."""
+
+    def __init__(self, ticking: bool = True) -> None:
         self.offset = dt.timedelta(0)
-        self.held: dt.datetime | None = None
+        self.held: dt.datetime | None = None if ticking else utcnow()
+        self.ticking = ticking
 
     def __call__(self) -> dt.datetime:
         return self.held or utcnow() + self.offset
@@ -28,8 +32,8 @@ class MovableClock:
         self.held = moment
 
     def release(self) -> None:
-        """Tick on from where it stands."""
-        if self.held is not None:
+        """Tick on from where it stands (a clock that does not tick stays)."""
+        if self.held is not None and self.ticking:
             self.offset, self.held = self.held - utcnow(), None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import secrets
 import sys
 from collections.abc import Iterable
@@ -36,7 +37,7 @@ async def run_console(lines: Iterable[str] | None, out: TextIO = sys.stdout,
     # which on a server is production's (its runner would take real teams' prompts).
     settings = Settings(slack_bot_token="xoxb-console", slack_signing_secret=secret,
                         slack_api_url=standin.api_url, database_url=database_url)
-    clock = MovableClock()
+    clock = MovableClock(ticking=lines is None)
     backend = build_backend(settings, clock=clock)
     try:
         await backend.prepare()
@@ -46,7 +47,9 @@ async def run_console(lines: Iterable[str] | None, out: TextIO = sys.stdout,
         raise
     app = build_app(settings, backend.services, process_before_response=True)
     jobs = jobs_for(OneWorkspace(app.client), backend.services)
-    session = ConsoleSession(app, standin, secret, out, clock, jobs.run_once)
+    # Housekeeping (forgetting old deliveries and trash) is left to the hourly task.
+    session = ConsoleSession(app, standin, secret, out, clock,
+                             functools.partial(jobs.run_once, hourly=False))
     try:
         if lines is None:
             # Typing: the jobs also run on their own, and what they post shows up as it comes.

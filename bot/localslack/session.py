@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from bot.domain.schedule.timewords import parse_day, parse_time
 from bot.localslack import people
 from bot.localslack import signed_requests as slack
 from bot.localslack.clock import MovableClock, parse_step
@@ -39,6 +40,7 @@ Type as you would in Slack:
   !home                                      open your App Home tab
   !as bob, !who                              play another person; who you can play
   !advance 1d, !advance 2h                   move the clock: schedules and reminders fire
+  !clock monday 08:00                        jump to the next such moment (nothing runs between)
   !help, !quit"""
 
 COMMANDS = ("/principles", "/standup", "/retro")
@@ -111,7 +113,7 @@ class ConsoleSession:
     def _bang_commands(self) -> dict[str, Callable[[str], Awaitable[None]]]:
         return {"help": self._help, "shortcut": self._shortcut, "submit": self.submit,
                 "home": self._home, "as": self._play, "who": self._who,
-                "advance": self._advance}
+                "advance": self._advance, "clock": self._set_clock}
 
     async def _help(self, _: str) -> None:
         self.say(CONSOLE_HELP)
@@ -162,7 +164,6 @@ class ConsoleSession:
                                  person.name, self.actor.channel_name)
         assert self.shower is not None
         self.shower.viewer = person.user_id
-        self.clickables = []
         self.say(f"You are now {person.real_name} (@{person.name}, {person.tz}).")
 
     async def _who(self, _: str) -> None:
@@ -175,40 +176,61 @@ class ConsoleSession:
             self.say("Say how far, up to 8 weeks: !advance 1d, !advance 2h, !advance 30m.")
             return
         target = self.clock() + step
+        shown = Rendering()  # one numbering of buttons across the whole move
         try:
             while (now := self.clock()) < target:
                 since_step = dt.timedelta(minutes=now.minute % 30, seconds=now.second,
                                           microseconds=now.microsecond)
                 self.clock.hold(now + min(ADVANCE_STEP - since_step, target - now))
-                await self.background()
+                await self.background(shown)
         finally:
             self.clock.release()
         self.say(f"(the console's clock is now {self.now_text()})")
 
-    def now_text(self) -> str:
-        person = people.BY_ID.get(self.actor.user_id)
-        zone = person.tz if person else "UTC"
-        return self.clock().astimezone(ZoneInfo(zone)).strftime(SHOWN_TIME + " %Z")
+    async def _set_clock(self, text: str) -> None:
+        """`!clock monday 08:00`: on to the next such moment in your time zone, at once."""
+        words = text.lower().split()
+        day = parse_day(words[0]) if len(words) == 2 else None
+        time = parse_time(words[1]) if day is not None else None
+        if day is None or time is None:
+            self.say("Say a day and a time: !clock monday 08:00.")
+            return
+        now = self.clock().astimezone(self.zone())
+        date = now.date() + dt.timedelta(days=(day - now.weekday()) % 7)
+        if dt.datetime.combine(date, dt.time(*time), tzinfo=self.zone()) <= now:
+            date += dt.timedelta(days=7)
+        moment = dt.datetime.combine(date, dt.time(*time), tzinfo=self.zone())
+        self.clock.hold(moment)
+        self.clock.release()
+        self.say(f"(the console's clock is now {self.now_text()})")
 
-    async def background(self) -> None:
+    def zone(self) -> ZoneInfo:
+        person = people.BY_ID.get(self.actor.user_id)
+        return ZoneInfo(person.tz if person else "UTC")
+
+    def now_text(self) -> str:
+        return self.clock().astimezone(self.zone()).strftime(SHOWN_TIME + " %Z")
+
+    async def background(self, shown: Rendering | None = None) -> None:
         """One pass of the background jobs on the console's clock; what they post is shown
-        at once, with when and where it went."""
+        at once, with when and where it went (numbered on from `shown`)."""
         if self.run_jobs is None:
             return
         await self.run_jobs()  # every post of a job is awaited: nothing is left in flight
-        self.show_new(f", at {self.now_text()}")
+        self.show_new(f", at {self.now_text()}", shown)
 
-    def show_new(self, when: str = "") -> None:
+    def show_new(self, when: str = "", shown: Rendering | None = None) -> None:
         """Show the calls Slack received since the last shown, if any."""
-        shown = Rendering()
+        shown = shown or Rendering()
+        before = (len(shown.lines), len(shown.clickables))
         assert self.shower is not None
         for call in self.standin.calls[self.seen:]:
             self.shower.call(call, shown, when)
         self.seen = len(self.standin.calls)
-        if shown.clickables:
-            self.clickables = shown.clickables
-        if shown.lines:
-            self.say("\n".join(shown.lines))
+        if len(shown.clickables) > before[1]:
+            self.clickables = list(shown.clickables)
+        if len(shown.lines) > before[0]:
+            self.say("\n".join(shown.lines[before[0]:]))
 
     async def send(self, request: slack.SlackRequest) -> None:
         self.show_new()
@@ -220,14 +242,16 @@ class ConsoleSession:
             shown.lines.append("(Slack would say the app did not respond)")
         elif response.body:
             self.shower.reply(response.body, shown)
-        await self.standin.settle()
+        # The app answers only once its listener is done (process_before_response), so every
+        # call it made has arrived: a short quiet spell is enough.
+        await self.standin.settle(quiet=0.02)
         for call in self.standin.calls[self.seen:]:
             self.shower.call(call, shown)
         self.seen = len(self.standin.calls)
         if shown.clickables:
-            self.clickables = shown.clickables
+            self.clickables = list(shown.clickables)
         self.say("\n".join(shown.lines) if shown.lines else "(no visible answer)")
-        await self.background()
+        await self.background(shown)
 
     async def click(self, number: int) -> None:
         if not 1 <= number <= len(self.clickables):
@@ -260,7 +284,8 @@ class ConsoleSession:
         values: dict[str, dict[str, dict[str, Any]]] = {}
         for block, answer in zip(inputs, answers + [""] * len(inputs), strict=False):
             element = block["element"]
-            values[block["block_id"]] = {element["action_id"]: input_value(element, answer)}
+            values[block["block_id"]] = {element["action_id"]: input_value(
+                element, answer, self.clock().astimezone(self.zone()).date())}
         self.shower.open_view = None
         await self.send(slack.view_submission(self.actor, view, values))
 

@@ -113,6 +113,6 @@ class Shower:
             where = place(str(found.get("channel") or ""), self.viewer)
             shown.lines.append(f"-- file {found.get('name')} shared in {where} "
                                f"({len(lines)} lines) --")
-            shown.lines += [f"  {line[:120]}" for line in lines[:6]]
+            shown.lines += [f"  {line[:300]}" for line in lines[:6]]
             if len(lines) > 6:
                 shown.lines.append(f"  \u2026 {len(lines) - 6} more lines")

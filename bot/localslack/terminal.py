@@ -77,6 +77,8 @@ def render_blocks(blocks: list[dict[str, Any]], source: dict[str, Any], into: Re
         kind = item.get("type")
         if kind == "button":
             label = shown_text(item.get("text"))
+            if item.get("confirm"):
+                label += " (asks you to confirm first)"
             action = {"type": "button", "action_id": item["action_id"], "block_id": block_id,
                       "value": item.get("value", ""), "text": item.get("text")}
             add_clickable(label, action, label)

@@ -49,10 +49,12 @@ class Jobs:
 
     every: dict[str, tuple[Job, float]]
 
-    async def run_once(self) -> None:
-        """One pass of every job, in order (the console runs this when its clock moves)."""
-        for name, (job, _) in self.every.items():
-            await run_logged(name, job)
+    async def run_once(self, hourly: bool = True) -> None:
+        """One pass of every job, in order (the console runs this when its clock moves);
+        without the hourly ones when `hourly` is false."""
+        for name, (job, interval) in self.every.items():
+            if hourly or interval < HOUSEKEEPING_SECONDS:
+                await run_logged(name, job)
 
 
 def jobs_for(clients: TeamClients, services: Services) -> Jobs:
