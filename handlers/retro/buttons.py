@@ -12,7 +12,14 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain.retro.values import MAX_TEXT, Page, RetroError, RetroNotFound, Scope
+from bot.domain.retro.values import (
+    MAX_TEXT,
+    Page,
+    RetroAction,
+    RetroError,
+    RetroNotFound,
+    Scope,
+)
 from bot.domain.services import Services
 from handlers.kit.context import services_of, team_of
 from handlers.kit.markup import plain_text
@@ -85,18 +92,27 @@ async def list_more(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
                   replace_original=True)
 
 
+async def clicked_action(action: dict[str, Any], body: dict[str, Any],
+                         respond: AsyncRespond, client: AsyncWebClient,
+                         context: AsyncBoltContext) -> RetroAction | None:
+    """The stored action a button names, or None once the person has been told why not."""
+    try:
+        scope, number = scope_from_value(body, context, action["value"])
+        return await services_of(context).retro.get(scope, number)
+    except RetroError as error:
+        await tell(str(error), respond=respond, client=client, user_id=context.user_id)
+        return None
+
+
 async def change_tags_button(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
                              respond: AsyncRespond, client: AsyncWebClient,
                              context: AsyncBoltContext) -> None:
     await ack()
-    services = services_of(context)
-    try:
-        scope, number = scope_from_value(body, context, action["value"])
-        found = await services.retro.get(scope, number)
-    except RetroError as error:
-        await tell(str(error), respond=respond, client=client, user_id=context.user_id)
+    found = await clicked_action(action, body, respond, client, context)
+    if found is None:
         return
-    await open_modal(client, body["trigger_id"], tags_modal(found, services.index.knowledge),
+    await open_modal(client, body["trigger_id"],
+                     tags_modal(found, services_of(context).index.knowledge),
                      respond, failure=FORM_FAILED)
 
 

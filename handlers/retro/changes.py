@@ -21,7 +21,6 @@ from bot.domain.retro.editing import KEEP, Changes
 from bot.domain.retro.values import (
     RetroAction,
     RetroError,
-    RetroNotAllowed,
     RetroPastDate,
     Scope,
 )
@@ -31,7 +30,7 @@ from handlers.kit.context import services_of, team_of
 from handlers.kit.people import is_user_id, user_zone
 from handlers.kit.replies import open_modal, tell
 from handlers.retro import modals, views
-from handlers.retro.buttons import FORM_FAILED, scope_from_value
+from handlers.retro.buttons import FORM_FAILED, clicked_action, scope_from_value
 from handlers.retro.submissions import confirm_by_api, field_value
 
 logger = logging.getLogger("principlebot")
@@ -81,17 +80,15 @@ async def edit_button(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any
                       respond: AsyncRespond, client: AsyncWebClient,
                       context: AsyncBoltContext) -> None:
     await ack()
-    services = services_of(context)
-    try:
-        scope, number = scope_from_value(body, context, action["value"])
-        found = await services.retro.get(scope, number)
-        if context.user_id not in (found.author_id, found.owner_id):
-            raise RetroNotAllowed(f"Only the author or the owner of #{number} can edit it.")
-    except RetroError as error:
-        await tell(str(error), respond=respond, client=client, user_id=context.user_id)
+    found = await clicked_action(action, body, respond, client, context)
+    if found is None:
         return
-    await open_modal(client, body["trigger_id"], modals.edit_modal(found,
-                                                                   services.index.knowledge),
+    if context.user_id not in (found.author_id, found.owner_id):
+        await tell(f"Only the author or the owner of #{found.number} can edit it.",
+                   respond=respond, client=client, user_id=context.user_id)
+        return
+    await open_modal(client, body["trigger_id"],
+                     modals.edit_modal(found, services_of(context).index.knowledge),
                      respond, failure=FORM_FAILED)
 
 

@@ -131,33 +131,11 @@ def deleted_blocks(action: RetroAction, undo_key: int) -> list[Block]:
             context("Undo works for a few minutes, for you only.")]
 
 
-def without_action(blocks: list[dict[str, Any]], action: RetroAction,
-                   replacement: list[Block]) -> list[dict[str, Any]]:
-    """A list message with one action's row (summary, details, tools) swapped for
-    `replacement` (after a delete)."""
+def _swap_row(blocks: list[dict[str, Any]], action: RetroAction,
+              replacement: list[dict[str, Any]], dropped: set[str]) -> list[dict[str, Any]]:
+    """The blocks of a message with one action's summary and details swapped for
+    `replacement`, the blocks whose ids are in `dropped` left out, everything else as it was."""
     value = action_value(action)
-    row_ids = {f"retro_tools:{value}"}
-    kept: list[dict[str, Any]] = []
-    skip_details = False
-    for block in blocks:
-        if skip_details and block.get("type") == "context":
-            skip_details = False
-            continue
-        skip_details = False
-        if block.get("accessory", {}).get("value") == value:
-            kept += [b.to_dict() for b in replacement]
-            skip_details = True
-        elif block.get("block_id") not in row_ids:
-            kept.append(block)
-    return kept
-
-
-def replace_action(blocks: list[dict[str, Any]], action: RetroAction,
-                   knowledge: KnowledgeBase) -> list[dict[str, Any]]:
-    """The blocks of a message with one action's section and details redrawn (after a click),
-    everything else as it was."""
-    value = action_value(action)
-    redrawn = [b.to_dict() for b in action_blocks(action, knowledge)]
     result: list[dict[str, Any]] = []
     skip_details = False
     for block in blocks:
@@ -166,11 +144,27 @@ def replace_action(blocks: list[dict[str, Any]], action: RetroAction,
             continue
         skip_details = False
         if block.get("accessory", {}).get("value") == value:
-            result += redrawn
+            result += replacement
             skip_details = True
-        else:
+        elif block.get("block_id") not in dropped:
             result.append(block)
     return result
+
+
+def without_action(blocks: list[dict[str, Any]], action: RetroAction,
+                   replacement: list[Block]) -> list[dict[str, Any]]:
+    """A list message with one action's row (summary, details, tools) swapped for
+    `replacement` (after a delete)."""
+    return _swap_row(blocks, action, [b.to_dict() for b in replacement],
+                     {f"retro_tools:{action_value(action)}"})
+
+
+def replace_action(blocks: list[dict[str, Any]], action: RetroAction,
+                   knowledge: KnowledgeBase) -> list[dict[str, Any]]:
+    """The blocks of a message with one action's section and details redrawn (after a click),
+    everything else as it was."""
+    return _swap_row(blocks, action, [b.to_dict() for b in action_blocks(action, knowledge)],
+                     set())
 
 
 def list_blocks(page: Page, knowledge: KnowledgeBase, *, title: str,

@@ -20,6 +20,7 @@ from tests.utils.retro import (
     listing,
     person,
     posts_to,
+    refusal,
     retro,
 )
 from tests.utils.slack import ACTOR, BotClient, button_action, shown
@@ -48,14 +49,7 @@ async def changed(bot: BotClient, text: str, actor: slack.Actor) -> tuple[str, s
 
 
 async def refused(bot: BotClient, text: str, actor: slack.Actor = AUTHOR) -> str:
-    reply, url = await bot.command(text, "/retro", actor=actor)
-    if reply.raw:
-        line = reply.body["text"] if isinstance(reply.body, dict) else reply.raw
-    else:
-        [answer] = await posts_to(bot, url, 1)
-        line = answer.args["text"]
-    assert line.startswith(":warning:") and "\n" not in line, line
-    return line
+    return await refusal(bot, text, "/retro", actor)
 
 
 async def test_assign_due_and_edit_by_the_author_and_the_owner(bot):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.localslack import signed_requests as slack
-from tests.utils.retro import person, posts_to
+from tests.utils.retro import person, posts_to, refusal
 from tests.utils.slack import ACTOR, BotClient, button_labels, shown
 
 STANDUP = "/standup"
@@ -25,16 +25,7 @@ async def standup(bot: BotClient, text: str, actor: slack.Actor | None = None) -
 
 
 async def refused(bot: BotClient, text: str, actor: slack.Actor | None = None) -> str:
-    """`/standup text` refused: the one warning line, in the ack or through the URL."""
-    reply, url = await bot.command(text, STANDUP, actor=actor)
-    assert reply.status == 200
-    if reply.raw:
-        line = reply.body["text"] if isinstance(reply.body, dict) else reply.raw
-    else:
-        [answer] = await posts_to(bot, url, 1)
-        line = answer.args["text"]
-    assert line.startswith(":warning:") and "\n" not in line, line
-    return line
+    return await refusal(bot, text, STANDUP, actor)
 
 
 async def test_a_schedule_is_set_shown_skipped_turned_off_and_resumed(bot):

@@ -51,6 +51,20 @@ async def retro(bot: BotClient, text: str, actor: slack.Actor | None = None, *,
     return reply, url, (await posts_to(bot, url, posts))[:posts] if posts else []
 
 
+async def refusal(bot: BotClient, text: str, command: str, actor: slack.Actor | None = None
+                  ) -> str:
+    """`command text` refused: the one warning line, in the ack or through the response URL."""
+    reply, url = await bot.command(text, command, actor=actor)
+    assert reply.status == 200
+    if reply.raw:
+        line = reply.body["text"] if isinstance(reply.body, dict) else reply.raw
+    else:
+        [answer] = await posts_to(bot, url, 1)
+        line = answer.args["text"]
+    assert line.startswith(":warning:") and "\n" not in line, line
+    return line
+
+
 async def add(bot: BotClient, text: str, actor: slack.Actor | None = None) -> int:
     """`/retro add text`, checked to be confirmed; the action's number."""
     _, _, (confirmation, note) = await retro(bot, f"add {text}", actor, posts=2)
