@@ -157,6 +157,8 @@ async def edit_submitted(ack: AsyncAck, body: dict[str, Any], client: AsyncWebCl
         await ack(response_action="errors", errors={field: str(error)})
         return
     await ack()
+    if not await services.deliveries.first_time(scope.team_id, f"view:{submitted.get('id')}"):
+        return  # the same form submitted twice: the change stands, confirmed once
     knowledge = services.index.knowledge
     await confirm_by_api(client, action, user, f"Changed #{action.number}",
                          views.change_blocks(action, knowledge, "Changed"),

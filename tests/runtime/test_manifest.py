@@ -82,6 +82,8 @@ def test_manifest_validates_and_declares_the_bot(manifest, validator) -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     # Each subscribed event and feature needs its scope.
     assert {"commands", "app_mentions:read", "im:history", "chat:write"} <= scopes
+    # Reminders and exports go by DM; exports as files.
+    assert {"im:write", "files:write", "users:read"} <= scopes
 
 
 def test_http_mode_manifest_validates(manifest, validator) -> None:
