@@ -232,3 +232,21 @@ async def test_reminders_go_once_to_each_participant_who_has_not_answered(proces
     clock.advance(hours=3)
     await asyncio.gather(first.remind(), second.remind())
     assert len(slack_double.calls_to("chat.postMessage")) == 1 + 3  # still once each
+
+
+async def test_a_post_slack_may_have_made_is_never_made_twice(processes, slack_double, clock):
+    """A 5xx or a timeout leaves the post's fate unknown: no second post that day."""
+    first, second = await processes(), await processes()
+    found = await first.services.standup_schedules.set(TEAM, "CMAYBE", PLAN["CLONDON"], None,
+                                                       SETTER)
+    clock.set(found.next_run_at)
+    slack_double.fail_next("chat.postMessage", status=503)
+    await first.post_standups()
+    for later in (dt.timedelta(minutes=1), dt.timedelta(hours=2)):
+        clock.set(found.next_run_at + later)
+        await asyncio.gather(first.post_standups(), second.post_standups())
+    assert len(posts_in(slack_double, "CMAYBE")) == 1  # the one attempt
+    following = (await first.services.standup_schedules.get(TEAM, "CMAYBE")).next_run_at
+    clock.set(following)
+    await second.post_standups()
+    assert len(posts_in(slack_double, "CMAYBE")) == 2
