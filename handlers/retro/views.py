@@ -224,8 +224,8 @@ def mydata_blocks(page: Page, knowledge: KnowledgeBase) -> list[Block]:
         header("What principlebot holds about you"),
         section(f"{page.total} retro action(s) you wrote or own, in this workspace. Each holds "
                 "its text, tags, channel, author, owner, due date and dates. Besides these: "
-                "the channels whose stand-ups you joined, your stand-up ticks, and the days "
-                "you were sent a due-date reminder."),
+                "the channels whose stand-ups you joined, your stand-up ticks, and which "
+                "reminders you were sent."),
     ]
     for action in page.actions:
         blocks.append(section(f"{action_summary(action)} in <#{action.channel_id}>"))
@@ -249,8 +249,8 @@ def forget_confirmation_blocks(authored: int, owned: int, written: list[RetroAct
     if channels:
         lines.append("It takes you out of the stand-ups of "
                      + ", ".join(f"<#{c}>" for c in channels[:20]) + " (no more reminders).")
-    lines.append("It forgets which due-date reminders you were sent. Stand-up ticks stay in "
-                 "the team's totals. It cannot be undone.")
+    lines.append("It forgets which stand-up and due-date reminders you were sent. Stand-up "
+                 "ticks stay in the team's totals. It cannot be undone.")
     return [
         section(truncate("\n".join(lines), limits.SECTION_TEXT)),
         ActionsBlock(block_id="retro_forget", elements=[

@@ -285,3 +285,23 @@ async def test_a_paused_schedule_says_so_and_resume_restarts_it(bot_on, prompts,
     assert "Paused" not in resumed["text"] and expected_next(found) in resumed["text"]
     prompts.clock.set(found.next_run_at)
     assert len(await prompts.runner.run_once()) == 1
+
+
+async def test_the_weekly_prompt_calls_out_overdue_actions(bot_on, prompts, slack_double):
+    await schedule_command(bot_on, "friday 15:30 Europe/Paris")
+    due = (await prompts.stored()).next_run_at
+    today = due.astimezone(ZoneInfo("Europe/Paris")).date()
+    prompts.clock.set(due - dt.timedelta(days=10))
+    retro = prompts.services.retro
+    await retro.add(SCOPE, "U0002", "late one", ["#4"], owner_id="U0003",
+                    due_date=today - dt.timedelta(days=2))
+    await retro.add(SCOPE, "U0002", "due today", ["#4"], due_date=today)
+    done = await retro.add(SCOPE, "U0002", "late but done", ["#4"],
+                           due_date=today - dt.timedelta(days=3))
+    await retro.set_done(SCOPE, done.action.number, True)
+    prompts.clock.set(due)
+    await prompts.runner.run_once()
+    [prompt] = channel_prompts(slack_double)
+    [line] = [t for t in shown(prompt.args).splitlines() if "Overdue" in t]
+    assert line == (f":alarm_clock: *Overdue:* *#1* late one (due "
+                    f"{(today - dt.timedelta(days=2)).isoformat()}, <@U0003>)")

@@ -69,8 +69,11 @@ class Participants:
                 .limit(MAX_PARTICIPANTS))).all())
 
     async def forget(self, team_id: str, user_id: str) -> int:
-        """Take the person out of every channel's stand-ups; how many they were in."""
+        """Take the person out of every channel's stand-ups and forget the reminders they
+        were sent; how many channels they were in."""
         async with self._sessions() as session, session.begin():
+            await session.execute(delete(StandupReminderRow).where(
+                StandupReminderRow.team_id == team_id, StandupReminderRow.user_id == user_id))
             result = await session.execute(delete(StandupParticipantRow).where(
                 StandupParticipantRow.team_id == team_id,
                 StandupParticipantRow.user_id == user_id))
