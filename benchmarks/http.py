@@ -4,8 +4,9 @@ Run: python -m benchmarks.http [--requests N] [--levels 1,5,20,50] [--warmup N]
 
 Two servers, each in its own process (this file with `--serve bot|floor --port N`), so the load
 generator and the server do not share a core:
-  bot    build_app + bot.server.web_app/start, what `principlebot serve` runs; its Web API client
-         points at a local SlackStandIn (Bolt calls auth.test once, on the first request)
+  bot    build_app + bot.runtime.server.web_app/start, what `principlebot serve` runs; its Web
+         API client points at a local SlackStandIn (Bolt calls auth.test once, on the first
+         request)
   floor  a bare Bolt AsyncApp that only acks /principles (same signing secret, same client, same
          web_app wrapper): the framework's cost, the best the bot could do
 At each concurrency level C, C clients share one aiohttp ClientSession (TCPConnector(limit=C),
@@ -36,11 +37,12 @@ from pathlib import Path
 import aiohttp
 from slack_bolt.async_app import AsyncApp
 
-from bot.app import build_app, freeze_startup_objects, web_client
-from bot.config import Settings
-from bot.server import EVENTS_PATH, bound_port, start, web_app
-from bot.slack_requests import Actor, slash_command
-from bot.slack_standin import SlackStandIn
+from bot.localslack.signed_requests import Actor, slash_command
+from bot.localslack.standin import SlackStandIn
+from bot.runtime.app import build_app, freeze_startup_objects, web_client
+from bot.runtime.backend import build_backend
+from bot.runtime.server import EVENTS_PATH, bound_port, start, web_app
+from bot.runtime.settings import Settings
 from knowledge.evaluation import percentile
 
 HOST = "127.0.0.1"
@@ -96,7 +98,10 @@ async def serve(target: str, port: int) -> None:
     settings = Settings(slack_bot_token=BOT_TOKEN, slack_api_url=standin.api_url,
                         log_level="WARNING", database_url=f"sqlite:///{scratch}/bench.db")
     settings.require("slack_signing_secret")
-    app = build_app(settings) if target == "bot" else floor_app(settings)
+    if target == "bot":
+        app = build_app(settings, build_backend(settings).services)
+    else:
+        app = floor_app(settings)
     freeze_startup_objects()  # as `principlebot serve` does, for both targets
     runner = await start(web_app(app), HOST, port)
     stop = asyncio.Event()

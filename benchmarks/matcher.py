@@ -77,7 +77,7 @@ def startup() -> dict[str, float]:
     processes = []
     for _ in range(PASSES):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--json", "x"],
+        subprocess.run([sys.executable, "-m", "bot.runtime.cli", "ask", "--json", "x"],
                        check=True, capture_output=True)
         processes.append(time.perf_counter() - started)
     # The peak resident memory of a fresh process (VmHWM: getrusage's maxrss would count the

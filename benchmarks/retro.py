@@ -6,9 +6,9 @@ Run: python -m benchmarks.retro [--requests N] [--levels 1,10,20] [--postgres UR
 1. /retro add over HTTP, once per database (SQLite: a fresh file in a temp dir; PostgreSQL:
    --postgres URL, default $TEST_DATABASE_URL, schema public dropped and recreated first).
    Three processes (this file with `--serve bot|double --port N`):
-     bot     build_services + Services.prepare + build_app + bot.server.web_app, what
+     bot     build_backend + Backend.prepare + build_app + bot.runtime.server.web_app, what
              `principlebot serve` runs, with DATABASE_URL set
-     double  bot.slack_standin.SlackStandIn (the Web API and the response URLs), plus a small
+     double  bot.localslack.standin.SlackStandIn (the Web API and the response URLs), plus a small
              control server through which the load generator takes fresh response URLs and
              waits until the confirmations have arrived
      (this)  the load generator: C clients sharing one aiohttp session, as benchmarks.http does
@@ -64,19 +64,15 @@ from benchmarks.http import (
     process_cpu_seconds,
     stop_server,
 )
-from bot.app import build_app, build_services, freeze_startup_objects
-from bot.config import Settings
-from bot.db import (
-    MIGRATION_LOCK_KEY,
-    RetroActionRow,
-    RetroTagRow,
-    TeamCounter,
-    create_engine,
-    database_url,
-)
-from bot.server import EVENTS_PATH, bound_port, start, web_app
-from bot.slack_requests import Actor, slash_command
-from bot.slack_standin import RESPONSE_URL, SlackStandIn
+from bot.localslack.signed_requests import Actor, slash_command
+from bot.localslack.standin import RESPONSE_URL, SlackStandIn
+from bot.runtime.app import build_app, freeze_startup_objects
+from bot.runtime.backend import build_backend
+from bot.runtime.server import EVENTS_PATH, bound_port, start, web_app
+from bot.runtime.settings import Settings
+from bot.storage.engine import create_engine, database_url
+from bot.storage.migrate import MIGRATION_LOCK_KEY
+from bot.storage.models import RetroActionRow, RetroTagRow, TeamCounter
 from knowledge.evaluation import percentile
 from knowledge.loader import default_knowledge
 
@@ -130,19 +126,19 @@ async def serve_bot(port: int) -> None:
     SLACK_SIGNING_SECRET come from the environment. Prints `ready PORT`."""
     settings = Settings(slack_bot_token=BOT_TOKEN, log_level="WARNING")
     settings.require("slack_signing_secret")
-    services = build_services(settings)
+    bot = build_backend(settings)
     try:
-        await services.prepare()
-        app = build_app(settings, services=services)
+        await bot.prepare()
+        app = build_app(settings, bot.services)
         freeze_startup_objects()  # as `principlebot serve` does
-        runner = await start(web_app(app, services.health), HOST, port)
+        runner = await start(web_app(app, bot.health), HOST, port)
         print(f"ready {bound_port(runner)}", flush=True)
         try:
             await until_signalled()
         finally:
             await runner.cleanup()
     finally:
-        await services.close()
+        await bot.close()
 
 
 async def serve_double(port: int) -> None:
@@ -557,14 +553,14 @@ async def timed(call: Any, runs: int) -> tuple[list[float], Any]:
 async def coverage_benchmark(backend: Backend, count: int, data: Dataset,
                              now: dt.datetime) -> None:
     await prepare_database(backend)
-    services = build_services(Settings(database_url=backend.url, log_level="WARNING"))
+    bot = build_backend(Settings(database_url=backend.url, log_level="WARNING"))
     try:
-        await services.prepare()
-        actions_seconds, tags_seconds = await bulk_load(services.engine, data)
+        await bot.prepare()
+        actions_seconds, tags_seconds = await bulk_load(bot.engine, data)
         analyze = ""
         if backend.is_postgres:  # what autovacuum does soon after a load this size
             started = time.perf_counter()
-            async with services.engine.begin() as connection:
+            async with bot.engine.begin() as connection:
                 await connection.execute(text("ANALYZE retro_actions"))
                 await connection.execute(text("ANALYZE retro_action_tags"))
             analyze = f"; ANALYZE {time.perf_counter() - started:.2f} s"
@@ -579,8 +575,8 @@ async def coverage_benchmark(backend: Backend, count: int, data: Dataset,
               f"{'max ms':>9}{'actions':>9}  check")
         for label, channel in (("team", None), (f"channel {COVERAGE_CHANNEL}", COVERAGE_CHANNEL)):
             async def call(channel: str | None = channel) -> Any:
-                return await services.retro.coverage(COVERAGE_TEAM, channel_id=channel,
-                                                     since=since)
+                return await bot.services.retro.coverage(COVERAGE_TEAM, channel_id=channel,
+                                                         since=since)
             await timed(call, 2)  # warm the pool and the caches
             latencies, result = await timed(call, COVERAGE_RUNS)
             total, counts = data.expected(since, channel)
@@ -590,7 +586,7 @@ async def coverage_benchmark(backend: Backend, count: int, data: Dataset,
                   f"{percentile(latencies, 0.99):9.1f}{max(latencies):9.1f}{result.total:9d}  "
                   f"{'matches the data loaded' if ok else f'MISMATCH: expected {total}'}")
     finally:
-        await services.close()
+        await bot.close()
 
 
 # ---------------------------------------------------------------------- main

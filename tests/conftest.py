@@ -1,16 +1,31 @@
-"""Shared fixtures: the built knowledge index and the location of the shared source material."""
+"""Fixtures every test folder may use: the knowledge index, a movable clock, databases (SQLite
+always, PostgreSQL where TEST_DATABASE_URL is set) and the Slack Web API double."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.localslack.standin import SlackStandIn
+from bot.storage.engine import create_engine
 from knowledge.index import PracticeIndex
 from knowledge.loader import load_knowledge
+from tests.utils.clock import Clock
+from tests.utils.databases import (
+    clean_postgresql,
+    copy_of,
+    empty_postgresql_schema,
+    migrated_sqlite_file,
+    postgresql_url,
+    sqlite_url,
+)
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+DATABASES = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session")
@@ -18,46 +33,61 @@ def index() -> PracticeIndex:
     return PracticeIndex(load_knowledge())
 
 
-def shared_file(relative: str) -> Path:
-    """A file of the shared folder beside the checkout; the test skips where it is absent."""
-    path = SHARED / relative
-    if not path.exists():
-        pytest.skip(f"{path} is not available on this machine")
-    return path
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
 
 
-# ---------------------------------------------------------------------- end-to-end fixtures
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file migrated to the newest schema, copied by every test that needs one."""
+    path = tmp_path_factory.mktemp("template") / "principlebot.db"
+    # In a thread of its own: asyncio.run here would unset the event loop the tests run on.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, migrated_sqlite_file(path)).result()
+
+
+@pytest.fixture(params=DATABASES)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path,
+                       sqlite_template: Path) -> str:
+    """A URL, as DATABASE_URL would give it, to a migrated database holding nothing: once on
+    SQLite, once on PostgreSQL."""
+    if request.param == "sqlite":
+        return copy_of(sqlite_template, tmp_path / "data")
+    url = postgresql_url()
+    await clean_postgresql(url)
+    return url
+
+
+@pytest.fixture(params=DATABASES)
+async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A URL to a database with no schema at all, for the migrations themselves."""
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path / "data" / "principlebot.db")
+    url = postgresql_url()
+    await empty_postgresql_schema(url)
+    return url
 
 
 @pytest.fixture
-async def slack_double():
-    """Slack's Web API and response URLs, on loopback; any invalid payload fails the test."""
-    from bot.slack_standin import SlackStandIn
+def sqlite_url_copy(tmp_path: Path, sqlite_template: Path) -> str:
+    """A migrated SQLite database only, for tests that need no PostgreSQL run."""
+    return copy_of(sqlite_template, tmp_path / "data")
 
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def slack_double() -> AsyncIterator[SlackStandIn]:
+    """Slack's Web API and response URLs, on loopback; any invalid payload fails the test."""
     double = SlackStandIn()
     await double.start()
     yield double
     await double.settle()
     await double.stop()
     assert double.invalid == [], f"the bot sent payloads Slack would reject: {double.invalid}"
-
-
-@pytest.fixture
-async def bot(slack_double, index, tmp_path):
-    """The bot as `principlebot serve` runs it (services prepared, build_app, bot.server on
-    loopback), Slack's side played by `slack_double`; yields a tests.e2e.BotClient."""
-    from tests.e2e import serving_bot
-
-    url = f"sqlite+aiosqlite:///{tmp_path / 'principlebot.db'}"
-    async with serving_bot(slack_double, index, url) as client:
-        yield client
-
-
-@pytest.fixture
-async def bot_on(slack_double, index, database_url):
-    """Like `bot`, on the database `database_url` names (SQLite always; PostgreSQL where
-    TEST_DATABASE_URL is set); yields a tests.e2e.BotClient."""
-    from tests.e2e import serving_bot
-
-    async with serving_bot(slack_double, index, database_url) as client:
-        yield client

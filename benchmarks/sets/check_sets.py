@@ -33,7 +33,7 @@ import html
 import re
 import sys
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -93,10 +93,10 @@ def words(text: str) -> list[str]:
 
 def strip_slack(text: str) -> str:
     """Remove Slack markup so the plain wording of a marked-up twin can be compared."""
-    text = re.sub(r"<([@#!][^>|]*)(\|[^>]*)?>", " ", text)        # mentions, channels, specials
+    text = re.sub(r"<([@#!][^>|]*)(\|[^>]*)?>", " ", text)  # mentions, channels, specials
     text = re.sub(r"<(https?://[^>|]+)\|([^>]*)>", r" \2 ", text)  # labelled links keep label
-    text = re.sub(r"<https?://[^>]+>", " ", text)                  # bare links
-    text = re.sub(r":[a-z0-9_+\-]+:", " ", text)                   # emoji shortcodes
+    text = re.sub(r"<https?://[^>]+>", " ", text)  # bare links
+    text = re.sub(r":[a-z0-9_+\-]+:", " ", text)  # emoji shortcodes
     text = html.unescape(text)
     return text
 
@@ -142,7 +142,9 @@ def check_item(item, where: str, set_name: str, titles: dict[str, int], rep: Rep
         if practice not in titles:
             rep.error(where, f"practice {practice!r} is not one of the 65 titles")
         elif titles[practice] != p:
-            rep.error(where, f"practice {practice!r} belongs to principle {titles[practice]}, not {p}")
+            rep.error(
+                where, f"practice {practice!r} belongs to principle {titles[practice]}, not {p}"
+            )
         if also is not None:
             if not isinstance(also, list) or not also:
                 rep.error(where, "also must be a non-empty list when present")
@@ -197,7 +199,12 @@ def check_slack_pairs(items: list, fname: str, rep: Report) -> None:
 def table(rows: list[list], header: list[str]) -> str:
     cols = [header] + [[str(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in cols) for i in range(len(header))]
-    line = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+    def line(r: list[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+
     out = [line(header), line(["-" * w for w in widths])]
     out += [line(r) for r in cols[1:]]
     return "\n".join(out)
@@ -205,8 +212,13 @@ def table(rows: list[list], header: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("seed", nargs="?", type=Path, default=DEFAULT_SEED,
-                    help="OECD source text (default: %(default)s)")
+    ap.add_argument(
+        "seed",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_SEED,
+        help="OECD source text (default: %(default)s)",
+    )
     ap.add_argument("--dir", type=Path, default=HERE, help="folder holding the set files")
     args = ap.parse_args(argv)
 
@@ -217,7 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     titles = read_titles(args.seed)
     per_principle = Counter(titles.values())
     if len(titles) != 65 or sorted(per_principle) != list(range(1, 11)):
-        rep.error(str(args.seed), f"expected 65 practices under principles 1-10, found {len(titles)}")
+        rep.error(
+            str(args.seed), f"expected 65 practices under principles 1-10, found {len(titles)}"
+        )
 
     seen_q: dict[str, str] = {}
     data: dict[tuple[str, str], list] = {}
@@ -261,14 +275,27 @@ def main(argv: list[str] | None = None) -> int:
         for g in groups:
             gt, gh = {it.get(g) for it in tune}, {it.get(g) for it in hold}
             if gt != gh:
-                rep.error(set_name, f"halves differ in {g} groups: only tune {sorted(gt - gh, key=str)}, "
-                                    f"only holdout {sorted(gh - gt, key=str)}")
+                rep.error(
+                    set_name,
+                    f"halves differ in {g} groups: only tune {sorted(gt - gh, key=str)}, "
+                    f"only holdout {sorted(gh - gt, key=str)}",
+                )
         pt, ph = {it.get("principle") for it in tune}, {it.get("principle") for it in hold}
         if pt != ph:
-            rep.error(set_name, f"halves differ in principles: tune {sorted(pt)}, holdout {sorted(ph)}")
+            rep.error(
+                set_name, f"halves differ in principles: tune {sorted(pt)}, holdout {sorted(ph)}"
+            )
         practices = {it.get("practice") for it in tune + hold if it.get("practice")}
-        summary_rows.append([set_name, len(tune), len(hold), total, f"{share:.0%}",
-                             len(practices) if SETS[set_name][1] else "-"])
+        summary_rows.append(
+            [
+                set_name,
+                len(tune),
+                len(hold),
+                total,
+                f"{share:.0%}",
+                len(practices) if SETS[set_name][1] else "-",
+            ]
+        )
 
     # Per-set minimums from the brief.
     def count(set_name, pred=lambda it: True):
@@ -283,8 +310,12 @@ def main(argv: list[str] | None = None) -> int:
         rep.error("offtopic", f"{near} near-miss items, fewer than 50")
     for lang in sorted(LANGS):
         n = count("multilingual", lambda it, lang=lang: it.get("lang") == lang)
-        ps = {it.get("principle") for s in SPLITS for it in data.get(("multilingual", s), [])
-              if it.get("lang") == lang}
+        ps = {
+            it.get("principle")
+            for s in SPLITS
+            for it in data.get(("multilingual", s), [])
+            if it.get("lang") == lang
+        }
         if n < 25:
             rep.error("multilingual", f"lang {lang}: {n} items, fewer than 25")
         if ps != set(range(1, 11)):
@@ -302,7 +333,9 @@ def main(argv: list[str] | None = None) -> int:
     print(table(summary_rows, ["set", "tune", "holdout", "total", "tune%", "practices"]))
     for set_name, (groups, on_topic) in SETS.items():
         for g in groups:
-            keys = sorted({it.get(g) for s in SPLITS for it in data.get((set_name, s), [])}, key=str)
+            keys = sorted(
+                {it.get(g) for s in SPLITS for it in data.get((set_name, s), [])}, key=str
+            )
             rows = []
             for k in keys:
                 t = sum(1 for it in data.get((set_name, "tune"), []) if it.get(g) == k)
@@ -315,8 +348,12 @@ def main(argv: list[str] | None = None) -> int:
             for p in range(1, 11):
                 t = sum(1 for it in data.get((set_name, "tune"), []) if it.get("principle") == p)
                 h = sum(1 for it in data.get((set_name, "holdout"), []) if it.get("principle") == p)
-                prs = {it.get("practice") for s in SPLITS for it in data.get((set_name, s), [])
-                       if it.get("principle") == p}
+                prs = {
+                    it.get("practice")
+                    for s in SPLITS
+                    for it in data.get((set_name, s), [])
+                    if it.get("principle") == p
+                }
                 rows.append([p, t, h, t + h, f"{len(prs)}/{per_principle[p]}"])
             print(f"\n{set_name} by principle")
             print(table(rows, ["principle", "tune", "holdout", "total", "practices"]))

@@ -1,0 +1,273 @@
+"""The retro action service: add, list, close, retag, delete, coverage by principle, a
+person's data and exports.
+
+Every operation is scoped to a team and (except a person's own data and exports) a channel, so
+one channel never sees another's actions. An action is returned to the caller only after its
+transaction has committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.domain.clock import Clock, utcnow
+from bot.domain.retro.coverage import Coverage
+from bot.domain.retro.rows import row_to_action as _row_to_action
+from bot.domain.retro.rows import snapshot
+from bot.domain.retro.tagging import Tagger
+from bot.domain.retro.values import (
+    MAX_TEXT,
+    STATUSES,
+    Added,
+    Page,
+    RetroAction,
+    RetroInputError,
+    RetroNotAllowed,
+    RetroNotFound,
+    Scope,
+    Tag,
+)
+from bot.storage.dialect import insert_for
+from bot.storage.models import RetroActionRow, RetroTagRow, RetroTrashRow, TeamCounter
+from knowledge.index import PracticeIndex
+
+
+class RetroService:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], index: PracticeIndex,
+                 clock: Clock = utcnow) -> None:
+        self._sessions = sessions
+        self._knowledge = index.knowledge
+        self._tagger = Tagger(index)
+        self._clock = clock
+
+    def propose_tags(self, text: str) -> tuple[Tag, ...]:
+        """Tags the matcher proposes for an action's text (see Tagger.propose)."""
+        return self._tagger.propose(text)
+
+    # ---------------------------------------------------------------- writing
+
+    async def add(self, scope: Scope, author_id: str, text: str, tags: Sequence[str] = (), *,
+                  owner_id: str | None = None, due_date: dt.date | None = None,
+                  permalink: str | None = None, request_key: str | None = None) -> Added:
+        """Log an action. With `request_key`, a repeat of the same request returns the action
+        the first one created instead of creating another."""
+        text = text.strip()
+        if not text:
+            raise RetroInputError("The action is empty: write what the team will do.")
+        if len(text) > MAX_TEXT:
+            raise RetroInputError(f"The action is {len(text)} characters long; keep it under "
+                                  f"{MAX_TEXT}.")
+        chosen = self._tagger.checked(tags)
+        auto = not chosen
+        if auto:
+            chosen = self._tagger.propose(text)
+        if request_key:
+            existing = await self._by_request_key(scope.team_id, request_key)
+            if existing:
+                return Added(existing, created=False)
+        try:
+            async with self._sessions() as session, session.begin():
+                number = await self._next_number(session, scope.team_id)
+                # Taken after the number, under its lock, so newest-first matches the numbers.
+                now = self._clock()
+                row = RetroActionRow(
+                    team_id=scope.team_id, channel_id=scope.channel_id, number=number,
+                    author_id=author_id, owner_id=owner_id, text=text, status="open",
+                    auto_tagged=auto, due_date=due_date, permalink=permalink,
+                    request_key=request_key, created_at=now, updated_at=now,
+                )
+                row.tags = [RetroTagRow(tag=t.tag, principle=t.principle, team_id=scope.team_id,
+                                        position=i) for i, t in enumerate(chosen)]
+                session.add(row)
+            return Added(_row_to_action(row), created=True)
+        except IntegrityError:
+            # A concurrent delivery of the same request won the race; return its action.
+            if request_key:
+                existing = await self._by_request_key(scope.team_id, request_key)
+                if existing:
+                    return Added(existing, created=False)
+            raise
+
+    async def _by_request_key(self, team_id: str, request_key: str) -> RetroAction | None:
+        async with self._sessions() as session:
+            row = await session.scalar(select(RetroActionRow).where(
+                RetroActionRow.team_id == team_id, RetroActionRow.request_key == request_key))
+            return _row_to_action(row) if row else None
+
+    @staticmethod
+    async def _next_number(session: AsyncSession, team_id: str) -> int:
+        """One atomic upsert: concurrent adds in a team each get a different number."""
+        insert = insert_for(session)
+        statement = (
+            insert(TeamCounter).values(team_id=team_id, last_number=1)
+            .on_conflict_do_update(index_elements=[TeamCounter.team_id],
+                                   set_={"last_number": TeamCounter.last_number + 1})
+            .returning(TeamCounter.last_number)
+        )
+        return int((await session.execute(statement)).scalar_one())
+
+    async def _change(self, scope: Scope, number: int,
+                      change: Callable[[RetroActionRow], None]) -> RetroAction:
+        async with self._sessions() as session, session.begin():
+            row = await session.scalar(
+                self._in_scope(scope).where(RetroActionRow.number == number).with_for_update()
+            )
+            if row is None:
+                raise RetroNotFound(f"There is no action #{number} in this channel.")
+            change(row)
+            row.updated_at = self._clock()
+        return _row_to_action(row)
+
+    async def set_done(self, scope: Scope, number: int, done: bool) -> RetroAction:
+        def apply(row: RetroActionRow) -> None:
+            row.status = "done" if done else "open"
+            row.done_at = self._clock() if done else None
+        return await self._change(scope, number, apply)
+
+    async def change_tags(self, scope: Scope, number: int, tags: Sequence[str]) -> RetroAction:
+        chosen = self._tagger.checked(tags)
+        if not chosen:
+            raise RetroInputError("Give at least one tag, e.g. #4 or #4.2.")
+
+        def apply(row: RetroActionRow) -> None:
+            row.tags = [RetroTagRow(tag=t.tag, principle=t.principle, team_id=row.team_id,
+                                    position=i) for i, t in enumerate(chosen)]
+            row.auto_tagged = False
+        return await self._change(scope, number, apply)
+
+    async def delete(self, scope: Scope, number: int, actor_id: str) -> tuple[RetroAction, int]:
+        """Delete an action, kept a few minutes for Undo; the action and its undo key."""
+        async with self._sessions() as session, session.begin():
+            row = await session.scalar(
+                self._in_scope(scope).where(RetroActionRow.number == number).with_for_update()
+            )
+            if row is None:
+                raise RetroNotFound(f"There is no action #{number} in this channel.")
+            if actor_id not in (row.author_id, row.owner_id):
+                raise RetroNotAllowed(f"Only the author or the owner of #{number} can delete it.")
+            action = _row_to_action(row)
+            trash = RetroTrashRow(team_id=scope.team_id, channel_id=scope.channel_id,
+                                  number=number, snapshot=snapshot(row), deleted_by=actor_id,
+                                  deleted_at=self._clock())
+            session.add(trash)
+            await session.delete(row)
+        return action, trash.id
+
+    # ---------------------------------------------------------------- reading
+
+    @staticmethod
+    def _in_scope(scope: Scope) -> Select[tuple[RetroActionRow]]:
+        return select(RetroActionRow).where(RetroActionRow.team_id == scope.team_id,
+                                            RetroActionRow.channel_id == scope.channel_id)
+
+    async def get(self, scope: Scope, number: int) -> RetroAction:
+        async with self._sessions() as session:
+            row = await session.scalar(self._in_scope(scope)
+                                       .where(RetroActionRow.number == number))
+            if row is None:
+                raise RetroNotFound(f"There is no action #{number} in this channel.")
+            return _row_to_action(row)
+
+    async def list_actions(self, scope: Scope, *, status: str = "open",
+                           principle: int | None = None, owner_id: str | None = None,
+                           offset: int = 0, limit: int = 10) -> Page:
+        """This channel's actions, newest first, a page at a time."""
+        if status not in STATUSES:
+            raise RetroInputError("Status is open, done or all.")
+        query = self._in_scope(scope)
+        if status != "all":
+            query = query.where(RetroActionRow.status == status)
+        if principle is not None:
+            query = query.where(RetroActionRow.id.in_(
+                select(RetroTagRow.action_id).where(RetroTagRow.team_id == scope.team_id,
+                                                    RetroTagRow.principle == principle)))
+        if owner_id is not None:
+            query = query.where(RetroActionRow.owner_id == owner_id)
+        return await self._page(query, offset, limit)
+
+    async def _page(self, query: Select[tuple[RetroActionRow]], offset: int, limit: int) -> Page:
+        async with self._sessions() as session:
+            total = await session.scalar(select(func.count()).select_from(query.subquery()))
+            rows = await session.scalars(
+                query.order_by(RetroActionRow.created_at.desc(), RetroActionRow.number.desc())
+                .offset(max(0, offset)).limit(max(1, limit))
+            )
+            return Page(tuple(_row_to_action(r) for r in rows), int(total or 0),
+                        max(0, offset), max(1, limit))
+
+    async def for_person(self, team_id: str, user_id: str, *, status: str = "open",
+                         offset: int = 0, limit: int = 20) -> Page:
+        """Actions the person authored or owns, in any channel of the team."""
+        query = select(RetroActionRow).where(
+            RetroActionRow.team_id == team_id,
+            or_(RetroActionRow.author_id == user_id, RetroActionRow.owner_id == user_id),
+        )
+        if status != "all":
+            query = query.where(RetroActionRow.status == status)
+        return await self._page(query, offset, limit)
+
+    async def coverage(self, team_id: str, *, channel_id: str | None = None,
+                       since: dt.datetime | None = None,
+                       until: dt.datetime | None = None) -> Coverage:
+        """Actions per principle (an action counts once per principle it is tagged with)."""
+        # In UTC, as stored: SQLite compares the stored text, not the instants.
+        until = (until or self._clock()).astimezone(dt.UTC)
+        since = (since or until - dt.timedelta(weeks=4)).astimezone(dt.UTC)
+        # Filter on the actions (team, channel, period: an index) and reach their tags by
+        # primary key; filtering on the tags' own team column made SQLite walk every tag the
+        # team ever had.
+        query = (
+            select(RetroTagRow.principle, func.count(func.distinct(RetroTagRow.action_id)))
+            .select_from(RetroActionRow)
+            .join(RetroTagRow, RetroTagRow.action_id == RetroActionRow.id)
+            .where(RetroActionRow.team_id == team_id,
+                   RetroActionRow.created_at >= since, RetroActionRow.created_at < until)
+            .group_by(RetroTagRow.principle)
+        )
+        total_query = select(func.count()).select_from(RetroActionRow).where(
+            RetroActionRow.team_id == team_id, RetroActionRow.created_at >= since,
+            RetroActionRow.created_at < until)
+        if channel_id is not None:
+            query = query.where(RetroActionRow.channel_id == channel_id)
+            total_query = total_query.where(RetroActionRow.channel_id == channel_id)
+        async with self._sessions() as session:
+            found = {principle: count for principle, count in (await session.execute(query)).all()}
+            total = int(await session.scalar(total_query) or 0)
+        counts = {p.number: int(found.get(p.number, 0)) for p in self._knowledge.principles}
+        return Coverage(counts, total, since, until)
+
+    # ---------------------------------------------------------------- your data
+
+    async def count_authored(self, team_id: str, user_id: str) -> int:
+        async with self._sessions() as session:
+            return int(await session.scalar(select(func.count()).select_from(RetroActionRow)
+                                            .where(RetroActionRow.team_id == team_id,
+                                                   RetroActionRow.author_id == user_id)) or 0)
+
+    async def forget_person(self, team_id: str, user_id: str) -> tuple[int, int]:
+        """Delete what the person authored and take them off what they own.
+        Returns (actions deleted, actions no longer owned by them)."""
+        async with self._sessions() as session, session.begin():
+            deleted = await session.execute(delete(RetroActionRow).where(
+                RetroActionRow.team_id == team_id, RetroActionRow.author_id == user_id))
+            unowned = await session.execute(update(RetroActionRow).where(
+                RetroActionRow.team_id == team_id, RetroActionRow.owner_id == user_id
+            ).values(owner_id=None, updated_at=self._clock()))
+        return int(deleted.rowcount or 0), int(unowned.rowcount or 0)
+
+    async def export(self, *, team_id: str | None = None,
+                     channel_id: str | None = None) -> list[RetroAction]:
+        query = select(RetroActionRow)
+        if team_id is not None:
+            query = query.where(RetroActionRow.team_id == team_id)
+        if channel_id is not None:
+            query = query.where(RetroActionRow.channel_id == channel_id)
+        async with self._sessions() as session:
+            rows = await session.scalars(query.order_by(RetroActionRow.team_id,
+                                                        RetroActionRow.number))
+            return [_row_to_action(r) for r in rows]

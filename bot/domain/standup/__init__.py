@@ -1,0 +1,1 @@
+"""Stand-up checklists: runs of a checklist in a channel, people's ticks, blockers, reports."""

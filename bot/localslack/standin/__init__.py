@@ -1,0 +1,8 @@
+"""A local stand-in for Slack's Web API and response URLs: the console's Slack, and the tests'
+Slack double. See `server` for what it does."""
+
+from bot.localslack.standin.server import SlackStandIn
+from bot.localslack.standin.validation import message_errors
+from bot.localslack.standin.wire import RESPONSE_URL, RecordedCall
+
+__all__ = ["RESPONSE_URL", "RecordedCall", "SlackStandIn", "message_errors"]

@@ -1,0 +1,302 @@
+"""A local stand-in for Slack's Web API, served over real HTTP on loopback.
+
+The bot's local console runs it in-process, and the end-to-end tests use it as their Slack double:
+point slack_sdk's ``AsyncWebClient`` at it with ``base_url=standin.api_url`` and post to the URLs
+that ``response_url()`` hands out. It answers the Web API methods the bot uses the way Slack does,
+records every request in ``calls``, and checks every Block Kit payload with slack_sdk's models and
+Slack's own limits: a payload Slack would reject is answered with Slack's error and listed in
+``invalid`` (method, reason), so a test can assert that nothing the bot sent would have failed.
+
+Requests are decoded the way slack_sdk sends them: JSON bodies (chat.*, views.*), form bodies
+(``api_call(data=...)``, where ``blocks``/``view``/``attachments`` are JSON strings), query
+parameters (auth.test, users.info, ...), and the ``Authorization: Bearer`` header for the token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import logging
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from bot.localslack.standin.validation import message_error_codes
+from bot.localslack.standin.wire import (
+    RESPONSE_URL,
+    Failure,
+    RecordedCall,
+    Reply,
+    bearer_token,
+    decode_json_args,
+    failure_response,
+    read_api_args,
+)
+from bot.localslack.standin.workspace import VIEW_METHODS, Workspace
+
+logger = logging.getLogger(__name__)
+
+RESPONSE_URL_MAX_USES = 5
+
+
+@dataclass
+class _ResponseUrl:
+    uses: int = 0
+
+
+class SlackStandIn:
+    """Slack's Web API and response URLs, on a loopback port. See the module docstring."""
+
+    def __init__(
+        self, *, team_id: str = "T0001", bot_user_id: str = "UBOT", bot_id: str = "BBOT"
+    ) -> None:
+        self.workspace = Workspace(team_id, bot_user_id, bot_id)
+        self.calls: list[RecordedCall] = []
+        self.invalid: list[tuple[str, str]] = []
+        self._failures: dict[str, deque[Failure]] = {}
+        self._response_urls: dict[str, _ResponseUrl] = {}
+        self._response_ids = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._in_flight = 0
+        self._last_activity = 0.0
+        self._runner: web.AppRunner | None = None
+        self._base = ""
+
+    @property
+    def team_id(self) -> str:
+        return self.workspace.team_id
+
+    @property
+    def team_url(self) -> str:
+        return self.workspace.team_url
+
+    @property
+    def users(self) -> dict[str, dict[str, Any]]:
+        """users.info fields to answer for a user id, over the defaults."""
+        return self.workspace.users
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        """Serve on host:port; port 0 binds a free ephemeral port."""
+        if self._runner is not None:
+            raise RuntimeError("SlackStandIn is already started")
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._handle_api)
+        app.router.add_post("/respond/{rid}", self._handle_response_url)
+        app.router.add_post("/upload/{file_id}", self._handle_upload)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, host, port).start()
+        bound_host, bound_port = runner.addresses[0][:2]
+        self._runner = runner
+        self._base = f"http://{bound_host}:{bound_port}"
+        self.workspace.upload_base = f"{self._base}/upload/"
+        self._last_activity = asyncio.get_running_loop().time()
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    @property
+    def api_url(self) -> str:
+        """The Web API base URL, with a trailing slash, for AsyncWebClient(base_url=...)."""
+        return f"{self._started_base()}/api/"
+
+    def response_url(self) -> str:
+        """A fresh response URL on this server; like Slack's, it accepts at most 5 posts."""
+        rid = str(next(self._response_ids))
+        self._response_urls[rid] = _ResponseUrl()
+        return f"{self._started_base()}/respond/{rid}"
+
+    def _started_base(self) -> str:
+        if not self._base:
+            raise RuntimeError("SlackStandIn is not started; await start() first")
+        return self._base
+
+    # ------------------------------------------------------------------ test controls
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        error: str | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next `times` calls of `method` (or "response_url") fail.
+
+        With `retry_after`: 429, a Retry-After header and error "ratelimited". With status >= 500:
+        that status and a plain-text body. Otherwise: `status` with {"ok": false, "error": error}.
+        """
+        failure = Failure(status=status, error=error, retry_after=retry_after)
+        self._failures.setdefault(method, deque()).extend([failure] * times)
+
+    def calls_to(self, method: str) -> list[RecordedCall]:
+        return [call for call in self.calls if call.method == method]
+
+    async def wait_for(
+        self, method: str, count: int = 1, timeout: float = 5.0
+    ) -> list[RecordedCall]:
+        """Wait until at least `count` calls of `method` were recorded; return them all."""
+        try:
+            async with self._changed:
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: len(self.calls_to(method)) >= count), timeout
+                )
+        except TimeoutError:
+            seen = [call.method for call in self.calls]
+            raise AssertionError(
+                f"expected {count} call(s) of {method} within {timeout}s, "
+                f"got {len(self.calls_to(method))}; recorded: {seen}"
+            ) from None
+        return self.calls_to(method)
+
+    async def settle(self, quiet: float = 0.15, timeout: float = 5.0) -> None:
+        """Wait until no request has arrived or been in progress for `quiet` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            now = loop.time()
+            quiet_left = self._last_activity + quiet - now
+            if self._in_flight == 0 and quiet_left <= 0:
+                return
+            if now >= deadline:
+                raise AssertionError(
+                    f"Slack stand-in did not go quiet for {quiet}s within {timeout}s "
+                    f"({len(self.calls)} calls recorded)"
+                )
+            await asyncio.sleep(max(0.005, min(quiet_left, deadline - now, quiet)))
+
+    def clear(self) -> None:
+        """Forget recorded calls and invalid payloads (users, URLs and pending failures stay)."""
+        self.calls.clear()
+        self.invalid.clear()
+
+    # ------------------------------------------------------------------ HTTP handlers
+
+    async def _handle_api(self, request: web.Request) -> web.StreamResponse:
+        method = request.match_info["method"]
+        self._begin()
+        try:
+            return await self._serve_api(method, request)
+        except Exception as exc:  # a bug here must not look like a dropped connection
+            logger.exception("Slack stand-in failed on %s", method)
+            return self._internal_error(method, exc)
+        finally:
+            self._end()
+
+    async def _handle_response_url(self, request: web.Request) -> web.StreamResponse:
+        self._begin()
+        try:
+            return await self._serve_response_url(request)
+        except Exception as exc:
+            logger.exception("Slack stand-in failed on a response_url post")
+            return self._internal_error(RESPONSE_URL, exc)
+        finally:
+            self._end()
+
+    async def _handle_upload(self, request: web.Request) -> web.StreamResponse:
+        """A file's bytes posted to the URL files.getUploadURLExternal handed out."""
+        self._begin()
+        try:
+            content = await request.read()
+            await self._record(RecordedCall(method="files.upload", args={}, url=str(request.url)))
+            if not self.workspace.receive_upload(request.match_info["file_id"], content):
+                return web.Response(status=404, text="unknown upload URL")
+            return web.Response(text=f"OK - {len(content)}")
+        finally:
+            self._end()
+
+    async def _serve_api(self, method: str, request: web.Request) -> web.StreamResponse:
+        token = bearer_token(request.headers.get("Authorization", ""))
+        try:
+            args = await read_api_args(request)
+        except ValueError as exc:
+            await self._record(RecordedCall(method=method, args={}, token=token))
+            return self._bad_request(method, f"unreadable request body: {exc}")
+        if "token" in args:
+            token = str(args.pop("token"))
+        format_errors = decode_json_args(args)
+        await self._record(RecordedCall(method=method, args=args, token=token))
+
+        failure = self._take_failure(method)
+        if failure is not None:
+            return failure_response(failure)
+        if not token:
+            return self._answer(method, Reply.reject("not_authed", "no token was sent"))
+        if format_errors:
+            error = "invalid_arguments" if method in VIEW_METHODS else "invalid_blocks_format"
+            return self._answer(method, Reply.reject(error, "; ".join(format_errors)))
+        return self._answer(method, self.workspace.dispatch(method, args))
+
+    async def _serve_response_url(self, request: web.Request) -> web.StreamResponse:
+        rid = request.match_info["rid"]
+        url = str(request.url)
+        raw = await request.read()
+        try:
+            args = json.loads(raw)
+            if not isinstance(args, dict):
+                raise ValueError("the body is not a JSON object")
+        except ValueError as exc:
+            await self._record(RecordedCall(method=RESPONSE_URL, args={}, url=url))
+            return self._bad_request(RESPONSE_URL, f"unreadable response_url body: {exc}")
+        format_errors = decode_json_args(args)
+        await self._record(RecordedCall(method=RESPONSE_URL, args=args, url=url))
+
+        failure = self._take_failure(RESPONSE_URL)
+        if failure is not None:
+            return failure_response(failure)
+        target = self._response_urls.get(rid)
+        if target is None:
+            reply = Reply.reject("invalid_url", f"unknown response URL {url}", status=404)
+            return self._answer(RESPONSE_URL, reply)
+        if target.uses >= RESPONSE_URL_MAX_USES:
+            reason = f"{url} was already used {RESPONSE_URL_MAX_USES} times"
+            return self._answer(RESPONSE_URL, Reply.reject("used_url", reason, status=404))
+        if format_errors:
+            reply = Reply.reject("invalid_blocks_format", "; ".join(format_errors), status=400)
+            return self._answer(RESPONSE_URL, reply)
+        errors = [] if args.get("delete_original") else message_error_codes(args)
+        if errors:
+            error, reason = errors[0][0], "; ".join(reason for _, reason in errors)
+            return self._answer(RESPONSE_URL, Reply.reject(error, reason, status=400))
+        target.uses += 1
+        return self._answer(RESPONSE_URL, Reply(body={"ok": True}))
+
+    # ------------------------------------------------------------------ helpers
+
+    def _take_failure(self, method: str) -> Failure | None:
+        queue = self._failures.get(method)
+        return queue.popleft() if queue else None
+
+    def _answer(self, method: str, reply: Reply) -> web.Response:
+        if reply.invalid_reason is not None:
+            self.invalid.append((method, reply.invalid_reason))
+        return web.json_response(reply.body, status=reply.status)
+
+    def _bad_request(self, method: str, reason: str) -> web.Response:
+        self.invalid.append((method, reason))
+        return web.json_response({"ok": False, "error": "invalid_request"}, status=400)
+
+    def _internal_error(self, method: str, exc: Exception) -> web.Response:
+        self.invalid.append((method, f"stand-in error: {type(exc).__name__}: {exc}"))
+        return web.json_response({"ok": False, "error": "internal_error"}, status=500)
+
+    def _begin(self) -> None:
+        self._in_flight += 1
+        self._last_activity = asyncio.get_running_loop().time()
+
+    def _end(self) -> None:
+        self._in_flight -= 1
+        self._last_activity = asyncio.get_running_loop().time()
+
+    async def _record(self, call: RecordedCall) -> None:
+        self.calls.append(call)
+        async with self._changed:
+            self._changed.notify_all()

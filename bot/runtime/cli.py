@@ -1,0 +1,89 @@
+"""The `principlebot` command: its parser, and one-line errors with exit codes.
+
+Imports of the Slack stack happen inside the subcommands that need them, so `principlebot ask`
+starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.runtime.asking import cmd_ask, cmd_eval
+from bot.runtime.errors import SettingsError, StartupError
+from bot.runtime.running import cmd_console, cmd_export, cmd_migrate, cmd_serve, cmd_socket
+from bot.runtime.settings import CONSOLE_DATABASE
+from knowledge.models import KnowledgeError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="principlebot",
+        description="The OECD Good Practice Principles for public service design, in Slack.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ask = commands.add_parser("ask", help="which practice applies to a question or situation")
+    ask.add_argument("question", nargs="*", help="the question; none: one per line on stdin")
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per question)")
+    ask.add_argument("--limit", type=_positive, default=3, help="how many matches (default 3)")
+    ask.set_defaults(run=cmd_ask)
+
+    ev = commands.add_parser("eval", help="score the matcher on a labelled YAML question set")
+    ev.add_argument("file")
+    ev.add_argument("--misses", action="store_true", help="list the questions it got wrong")
+    ev.set_defaults(run=cmd_eval)
+
+    serve = commands.add_parser("serve", help="run the bot in HTTP mode on $PORT (default 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on")
+    serve.set_defaults(run=cmd_serve)
+
+    socket = commands.add_parser("socket", help="run the bot in Socket Mode (SLACK_APP_TOKEN)")
+    socket.set_defaults(run=cmd_socket)
+
+    console = commands.add_parser(
+        "console", help="try the bot locally: no Slack workspace or tokens needed"
+    )
+    console.add_argument("--script", help="run the lines of FILE instead of prompting")
+    console.add_argument("--database", default=CONSOLE_DATABASE,
+                         help="the console's own database (never DATABASE_URL; default "
+                              f"{CONSOLE_DATABASE})")
+    console.set_defaults(run=cmd_console)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations (release step)")
+    migrate.set_defaults(run=cmd_migrate)
+
+    export = commands.add_parser("export", help="write retro actions as CSV or JSON")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--team", help="only this Slack team id")
+    export.add_argument("--channel", help="only this channel id")
+    export.add_argument("--output", "-o", help="write to FILE instead of standard output")
+    export.set_defaults(run=cmd_export)
+    return parser
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except (KnowledgeError, SettingsError, ValueError) as exc:
+        print(f"principlebot: {exc}", file=sys.stderr)
+        return 2
+    except StartupError as exc:
+        print(f"principlebot: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

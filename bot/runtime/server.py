@@ -1,0 +1,64 @@
+"""HTTP mode: aiohttp serving POST /slack/events (every Slack request) and GET /healthz."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import sys
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+
+from bot import __version__
+from bot.runtime.errors import PortInUseError
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+HealthCheck = Callable[[], Awaitable[dict[str, object]]]
+
+
+def web_app(app: AsyncApp, health: HealthCheck | None = None) -> web.Application:
+    async def slack_events(request: web.Request) -> web.Response:
+        response = await app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def healthz(_: web.Request) -> web.Response:
+        report: dict[str, object] = {"status": "ok", "version": __version__}
+        if health is not None:
+            report.update(await health())
+        return web.json_response(report)
+
+    application = web.Application(client_max_size=1024 * 1024)
+    application.add_routes([web.post(EVENTS_PATH, slack_events), web.get(HEALTH_PATH, healthz)])
+    return application
+
+
+async def start(application: web.Application, host: str, port: int) -> web.AppRunner:
+    """Start serving; the runner's `addresses` tells the bound port when `port` is 0."""
+    runner = web.AppRunner(application, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as error:
+        await runner.cleanup()
+        if error.errno == errno.EADDRINUSE:
+            raise PortInUseError(f"port {port} is already in use: set PORT to a free one") from None
+        raise
+    return runner
+
+
+def bound_port(runner: web.AppRunner) -> int:
+    return int(runner.addresses[0][1])
+
+
+async def serve_forever(application: web.Application, host: str, port: int) -> None:
+    runner = await start(application, host, port)
+    print(f"principlebot listening on http://{host}:{bound_port(runner)}{EVENTS_PATH}",
+          file=sys.stderr, flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()

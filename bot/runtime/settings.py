@@ -1,0 +1,53 @@
+"""Settings from the environment (names in DESIGN.md, Interfaces), read with pydantic-settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.runtime.errors import SettingsError
+
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{Path('data') / 'principlebot.db'}"
+# The console keeps its own database: DATABASE_URL on a server is production's.
+CONSOLE_DATABASE = f"sqlite+aiosqlite:///{Path('data') / 'console.db'}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = DEFAULT_DATABASE_URL
+    port: int = Field(default=3000, ge=0, le=65535)
+    log_level: str = "INFO"
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_ends_with_slash(cls, value: str) -> str:
+        # slack_sdk joins base_url and method name by concatenation.
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
+
+    def require(self, *names: str) -> None:
+        """Fail with one line naming the missing variables, for the mode that needs them."""
+        missing = [name.upper() for name in names if not getattr(self, name)]
+        if missing:
+            raise SettingsError(
+                f"missing {', '.join(missing)}: set {'them' if len(missing) > 1 else 'it'} in "
+                "the environment (see README, Connect to Slack), or try `principlebot console`"
+            )
+
+    def secret(self, name: str) -> str:
+        value = getattr(self, name)
+        return value.get_secret_value() if value else ""

@@ -1,0 +1,32 @@
+"""The tables, one module per feature; importing this package registers them all on `Base`."""
+
+from bot.storage.models.base import Base
+from bot.storage.models.deliveries import SlackDeliveryRow
+from bot.storage.models.retro import RetroActionRow, RetroTagRow, TeamCounter
+from bot.storage.models.retro_followup import RetroDueReminderRow, RetroTrashRow
+from bot.storage.models.schedule import RetroScheduleRow
+from bot.storage.models.standup import StandupResponseRow, StandupRunRow, StandupTickRow
+from bot.storage.models.standup_schedule import (
+    StandupParticipantRow,
+    StandupReminderRow,
+    StandupScheduleRow,
+    StandupSkipRow,
+)
+
+__all__ = [
+    "Base",
+    "RetroActionRow",
+    "RetroDueReminderRow",
+    "RetroScheduleRow",
+    "RetroTagRow",
+    "RetroTrashRow",
+    "SlackDeliveryRow",
+    "StandupParticipantRow",
+    "StandupReminderRow",
+    "StandupResponseRow",
+    "StandupRunRow",
+    "StandupScheduleRow",
+    "StandupSkipRow",
+    "StandupTickRow",
+    "TeamCounter",
+]

@@ -1,0 +1,1 @@
+"""Asking which practice applies: /principles, its buttons, mentions, DMs, the global shortcut."""

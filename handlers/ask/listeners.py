@@ -1,0 +1,190 @@
+"""Listeners of the ask feature. The slash command answers in its ack (matching takes a
+millisecond); button clicks answer through the response URL; mentions and DMs answer in the
+thread of the message; the shortcut's question is answered by DM."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from handlers.ask import smalltalk, views
+from handlers.kit.blocks import section
+from handlers.kit.context import services_of, team_of
+from handlers.kit.markup import plain_text, unescape
+from handlers.kit.replies import api_error, open_modal, tell
+from handlers.kit.words import is_help
+from knowledge.models import Principle
+
+logger = logging.getLogger("principlebot")
+
+GONE = "That principle no longer exists."
+
+
+async def principles_command(ack: AsyncAck, command: dict[str, Any],
+                             context: AsyncBoltContext) -> None:
+    index = services_of(context).index
+    text = unescape(command.get("text") or "").strip()
+    if not text:
+        await ack(text="The OECD principles", blocks=views.overview_blocks(index.knowledge),
+                  response_type="ephemeral")
+    elif is_help(text):
+        await ack(text="How to use principlebot", blocks=views.help_blocks(),
+                  response_type="ephemeral")
+    else:
+        answer = index.search(text[:views.QUESTION_LIMIT])
+        await ack(text=views.answer_text(answer), blocks=views.answer_blocks(answer),
+                  response_type="ephemeral")
+
+
+async def pick_candidate(ack: AsyncAck, action: dict[str, Any], respond: AsyncRespond,
+                         body: dict[str, Any], context: AsyncBoltContext) -> None:
+    await ack()
+    query, practice_id = views.read_pick_value(action["value"])
+    answer = services_of(context).index.focus(query, practice_id)
+    # An answer only the clicker sees is swapped in place; one in a shared thread stays
+    # as it is for everyone, and the clicker gets the other choice to themselves.
+    mine = bool(body.get("container", {}).get("is_ephemeral"))
+    await respond(text=views.answer_text(answer),
+                  blocks=views.answer_blocks(answer, shareable=mine),
+                  response_type="ephemeral", replace_original=mine)
+
+
+async def share_in_channel(ack: AsyncAck, action: dict[str, Any], respond: AsyncRespond,
+                           context: AsyncBoltContext) -> None:
+    await ack()
+    query, practice_id = views.read_pick_value(action["value"])
+    answer = services_of(context).index.focus(query, practice_id)
+    await respond(
+        text=views.answer_text(answer),
+        blocks=views.answer_blocks(answer, asked_by=context.user_id, shareable=False),
+        response_type="in_channel", replace_original=False,
+    )
+
+
+async def _principle_named(action: dict[str, Any], respond: AsyncRespond,
+                           context: AsyncBoltContext) -> Principle | None:
+    """The principle a button names; when it is gone, the person is told and None returned."""
+    principle = services_of(context).index.knowledge.principle(int(action["value"]))
+    if principle is None:
+        await tell(GONE, respond=respond, client=None, user_id=None)
+    return principle
+
+
+async def full_principle(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
+                         client: AsyncWebClient, respond: AsyncRespond,
+                         context: AsyncBoltContext) -> None:
+    await ack()
+    principle = await _principle_named(action, respond, context)
+    if principle is None:
+        return
+    if not await open_modal(client, body["trigger_id"], views.principle_modal(principle),
+                            respond, failure=None):
+        await respond(text=views.principle_title_line(principle),
+                      blocks=views.principle_blocks(principle), replace_original=False)
+
+
+async def expand_principle(ack: AsyncAck, action: dict[str, Any], respond: AsyncRespond,
+                           context: AsyncBoltContext) -> None:
+    await ack()
+    principle = await _principle_named(action, respond, context)
+    if principle is None:
+        return
+    await respond(text=views.principle_title_line(principle),
+                  blocks=views.principle_blocks(principle, with_back=True),
+                  replace_original=True)
+
+
+async def back_to_overview(ack: AsyncAck, respond: AsyncRespond,
+                           context: AsyncBoltContext) -> None:
+    await ack()
+    await respond(text="The OECD principles",
+                  blocks=views.overview_blocks(services_of(context).index.knowledge),
+                  replace_original=True)
+
+
+async def mentioned(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient,
+                    context: AsyncBoltContext) -> None:
+    if not _from_a_bot_or_edit(event):
+        await _answer_in_thread(event, body, client, context)
+
+
+async def direct_message(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient,
+                         context: AsyncBoltContext) -> None:
+    if event.get("channel_type") == "im" and not _from_a_bot_or_edit(event):
+        await _answer_in_thread(event, body, client, context)
+
+
+async def _answer_in_thread(event: dict[str, Any], body: dict[str, Any],
+                            client: AsyncWebClient, context: AsyncBoltContext) -> None:
+    services = services_of(context)
+    key = f"event:{body.get('event_id') or event.get('ts')}"
+    if not await services.deliveries.first_time(team_of(context), key):
+        return
+    question = plain_text(event.get("text") or "", drop_user=context.bot_user_id)
+    small = smalltalk.kind_of(question) if question else "help"
+    if small:
+        text = smalltalk.reply_line(small)
+        blocks = [section(text), *views.help_blocks()]
+    else:
+        answer = services.index.search(question[:views.QUESTION_LIMIT])
+        blocks = views.answer_blocks(answer, asked_by=event.get("user"), shareable=False)
+        text = views.answer_text(answer)
+    try:
+        await client.chat_postMessage(channel=event["channel"], text=text, blocks=blocks,
+                                      thread_ts=event.get("thread_ts") or event["ts"])
+    except SlackApiError as error:
+        # Nowhere left to tell the person: the post itself is what failed.
+        logger.warning("could not answer in thread: %s", api_error(error))
+
+
+async def which_principle_shortcut(ack: AsyncAck, body: dict[str, Any],
+                                   client: AsyncWebClient) -> None:
+    await ack()
+    # A shortcut has no response URL: nowhere to report a refusal but the log.
+    await open_modal(client, body["trigger_id"], views.ask_modal(), None, failure=None)
+
+
+async def which_principle_submitted(ack: AsyncAck, view: dict[str, Any],
+                                    client: AsyncWebClient, context: AsyncBoltContext) -> None:
+    values = view["state"]["values"]
+    question = (values.get(views.MODAL_INPUT, {}).get(views.MODAL_INPUT_ACTION, {})
+                .get("value") or "").strip()
+    if not question:
+        await ack(response_action="errors",
+                  errors={views.MODAL_INPUT: "Type a question or a situation."})
+        return
+    await ack()
+    services = services_of(context)
+    if not await services.deliveries.first_time(team_of(context), f"view:{view.get('id')}"):
+        return
+    answer = services.index.search(question[:views.QUESTION_LIMIT])
+    try:
+        await client.chat_postMessage(channel=context.user_id, text=views.answer_text(answer),
+                                      blocks=views.answer_blocks(answer, shareable=False))
+    except SlackApiError as error:
+        logger.warning("could not send the answer by DM: %s", api_error(error))
+
+
+def _from_a_bot_or_edit(event: dict[str, Any]) -> bool:
+    return bool(event.get("bot_id") or event.get("subtype") or event.get("bot_profile"))
+
+
+def register(app: AsyncApp) -> None:
+    app.command("/principles")(principles_command)
+    app.action(re.compile(rf"^{views.PICK_PREFIX}\d$"))(pick_candidate)
+    app.action(views.SHARE)(share_in_channel)
+    app.action(views.FULL_PRINCIPLE)(full_principle)
+    app.action(re.compile(rf"^{views.EXPAND_PREFIX}\d+$"))(expand_principle)
+    app.action(views.OVERVIEW)(back_to_overview)
+    app.event("app_mention")(mentioned)
+    app.event("message")(direct_message)
+    app.shortcut(views.SHORTCUT)(which_principle_shortcut)
+    app.view(views.MODAL_CALLBACK)(which_principle_submitted)

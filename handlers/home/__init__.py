@@ -1,0 +1,1 @@
+"""The App Home: a person's open retro actions and their team's coverage by principle."""

@@ -1,0 +1,45 @@
+"""What a listener reads from Bolt's context: the services of this bot, and who acts where.
+
+The runtime installs `provide(services)` as a global middleware; listeners take `context` and
+never import the wiring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from slack_bolt.context.async_context import AsyncBoltContext
+
+from bot.domain.services import Services
+from handlers.kit.replies import CheckedRespond
+
+SERVICES = "principlebot_services"
+
+Middleware = Callable[..., Awaitable[None]]
+
+
+def provide(services: Services) -> Middleware:
+    """A middleware putting `services` on every request's context, and a `respond` that logs
+    a response URL's refusals."""
+
+    async def middleware(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
+                         ) -> None:
+        context[SERVICES] = services
+        if context.response_url:
+            context["respond"] = CheckedRespond(response_url=context.response_url)
+        await next()
+
+    return middleware
+
+
+def services_of(context: AsyncBoltContext) -> Services:
+    return context[SERVICES]
+
+
+def team_of(context: AsyncBoltContext) -> str:
+    """The workspace the request comes from (Bolt reads it from any kind of payload)."""
+    return context.team_id or context.enterprise_id or ""
+
+
+def user_of(context: AsyncBoltContext) -> str:
+    return context.user_id or ""

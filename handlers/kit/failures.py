@@ -1,0 +1,84 @@
+"""The one global error handler: a listener that raises still answers Slack, and the person
+hears that something went wrong, once.
+
+Bolt runs a listener after the HTTP request's ack in a task of its own and waits for the ack by
+polling every 10 ms. When the listener raises after acking, Bolt hands this handler no response
+and then clears the ack it had recorded; if the poll has not seen the ack yet, Slack gets a
+404 after 3 s. So after acking, this handler waits out one poll before it returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+from handlers.kit.replies import SORRY, error_text, tell
+
+logger = logging.getLogger("principlebot")
+
+# Longer than Bolt's ack poll (10 ms), so the poll's timer fires before this handler returns.
+ACK_POLL_GRACE_SECONDS = 0.05
+SAVE_FAILED = "Sorry, I couldn't save this. Please try again."
+# Events a person sent the bot: only these deserve a reply when handling them failed.
+PERSONAL_EVENTS = frozenset({"message", "app_mention"})
+
+
+async def on_listener_error(error: Exception, request: AsyncBoltRequest,
+                            response: BoltResponse | None, body: dict[str, Any],
+                            client: AsyncWebClient) -> BoltResponse | None:
+    """Bolt's error handler: log, answer Slack if nobody has, tell the person."""
+    logger.error("listener failed on %s", _kind(body), exc_info=error)
+    context = request.context
+    ack = context.ack
+    if ack.response is None:
+        answer = _failure_answer(body)
+        if answer is not None:
+            return answer
+        await _tell(body, request, client)
+        return BoltResponse(status=200, body="")
+    await _tell(body, request, client)
+    if response is not None:
+        # Bolt marked the finished request 500; the ack already given stands.
+        return BoltResponse(status=ack.response.status, body=ack.response.body,
+                            headers=ack.response.headers)
+    await asyncio.sleep(ACK_POLL_GRACE_SECONDS)
+    return None
+
+
+def _failure_answer(body: dict[str, Any]) -> BoltResponse | None:
+    """The ack that says it failed, where the ack can say it: a slash command's ephemeral
+    reply, or a modal kept open with the error on its first field (what was typed stays)."""
+    if body.get("command"):
+        return _json({"response_type": "ephemeral", "text": error_text(SORRY)})
+    if body.get("type") == "view_submission":
+        inputs = [b["block_id"] for b in body.get("view", {}).get("blocks", [])
+                  if b.get("type") == "input" and b.get("block_id")]
+        if inputs:
+            return _json({"response_action": "errors", "errors": {inputs[0]: SAVE_FAILED}})
+    return None
+
+
+async def _tell(body: dict[str, Any], request: AsyncBoltRequest,
+                client: AsyncWebClient) -> None:
+    context = request.context
+    event = body.get("event") or {}
+    if event and event.get("type") not in PERSONAL_EVENTS:
+        return  # opening a tab is not something to apologise for
+    await tell(SORRY, respond=context.respond if context.response_url else None,
+               client=client, user_id=context.user_id)
+
+
+def _json(payload: dict[str, Any]) -> BoltResponse:
+    return BoltResponse(status=200, body=json.dumps(payload),
+                        headers={"content-type": "application/json;charset=utf-8"})
+
+
+def _kind(body: dict[str, Any]) -> str:
+    return str(body.get("command") or (body.get("event") or {}).get("type")
+               or body.get("type") or "a request")

@@ -1,0 +1,1 @@
+"""Stand-up checklists from Slack: /standup, the shared checklist, a person's own answers."""

@@ -1,0 +1,237 @@
+"""Block Kit of stand-ups: the shared checklist message, a person's own copy, the blocker modal,
+lists, help and reports. Owns the feature's action, block and callback ids."""
+
+from __future__ import annotations
+
+import json
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    CheckboxesElement,
+    InputBlock,
+    PlainTextInputElement,
+)
+from slack_sdk.models.views import View
+
+from bot.domain.standup.values import MAX_NOTE, Report, Response, Run, Summary
+from handlers.kit import limits
+from handlers.kit.blocks import (
+    button,
+    context,
+    header,
+    message_blocks,
+    modal,
+    option,
+    plain,
+    section,
+)
+from handlers.kit.text import escape, quote_user_text
+from knowledge.models import Checklist, KnowledgeBase
+
+TICK = "standup_tick"  # a box of the shared message
+TICK_MINE = "standup_tick_mine"  # a box of a person's own copy
+MY_ANSWERS = "standup_mine"
+BLOCKED = "standup_blocked"
+DONE = "standup_done"
+LOG_SKIPPED_PREFIX = "standup_retro_"  # + the practice id with "_" for "."
+BLOCKED_MODAL_CALLBACK = "standup_blocked_modal"
+FIELD_NOTE = "note"
+FIELD_SHARE = "share"
+ITEMS_BLOCK_PREFIX = "standup_items"
+MINE_BLOCK_PREFIX = "standup_mine"
+NAMES_SHOWN = 20
+NOTE_SHOWN = 140
+REPORT_ITEMS = 25
+
+
+def items_block_id(run_id: int, version: int) -> str:
+    """The checkbox block's id names the message version the person's boxes belong to."""
+    return f"{ITEMS_BLOCK_PREFIX}:{run_id}:{version}"
+
+
+def read_checkbox_block_id(block_id: str) -> tuple[int, int | None]:
+    """The run and, for the shared message, the version its boxes were drawn at; None for a
+    person's own copy, whose boxes show their complete ticks."""
+    prefix, run_id, *version = block_id.split(":")
+    if prefix == ITEMS_BLOCK_PREFIX and len(version) == 1:
+        return int(run_id), int(version[0])
+    if prefix == MINE_BLOCK_PREFIX and not version:
+        return int(run_id), None
+    raise ValueError(block_id)
+
+
+def people(user_ids: list[str], shown: int = NAMES_SHOWN) -> str:
+    """`<@U1>, <@U2> and 12 others`: everyone fits, however many responded."""
+    if not user_ids:
+        return "nobody yet"
+    names = ", ".join(f"<@{u}>" for u in user_ids[:shown])
+    hidden = len(user_ids) - shown
+    return names + (f" and {hidden} other{'s' if hidden > 1 else ''}" if hidden > 0 else "")
+
+
+def blocked_line(blocked: list[Response], budget: int = limits.SECTION_TEXT - 200) -> str:
+    """Names (and shared notes) of blocked people, as many as fit in a section, then
+    "and N others": never cut in the middle of a mention or a note."""
+    shown: list[str] = []
+    used = 0
+    for response in blocked[:NAMES_SHOWN]:
+        entry = f"<@{response.user_id}>" + (
+            f" (\u201c{quote_user_text(response.note, NOTE_SHOWN)}\u201d)" if response.note
+            else "")
+        if used + len(entry) + 2 > budget:
+            break
+        shown.append(entry)
+        used += len(entry) + 2
+    hidden = len(blocked) - len(shown)
+    tail = f" and {hidden} other{'s' if hidden > 1 else ''}" if hidden > 0 else ""
+    return ", ".join(shown) + tail
+
+
+def run_blocks(summary: Summary) -> list[Block]:
+    """The shared checklist: tick boxes with counts, who responded, who is blocked."""
+    run = summary.run
+    responded = [r.user_id for r in summary.responses]
+    options = [
+        option(item.id, item.text, f"{summary.count(item.id)} of {len(responded)} \u00b7 "
+                                   f"practice {item.practice_id}")
+        for item in run.checklist.items
+    ]
+    blocks: list[Block] = [
+        header(run.checklist.title),
+        context(f"Started by <@{run.started_by}> \u00b7 {len(responded)} responded \u00b7 "
+                f"{sum(r.done for r in summary.responses)} done \u00b7 tick what is true for you"),
+        ActionsBlock(block_id=items_block_id(run.id, run.version),
+                     elements=[CheckboxesElement(action_id=TICK, options=options)]),
+    ]
+    blocked = [r for r in summary.responses if r.blocked]
+    if blocked:
+        blocks.append(section(f":construction: Blocked: {blocked_line(blocked)}"))
+    blocks.append(context(f"Responded: {people(responded)}"))
+    blocks.append(ActionsBlock(block_id=f"standup_buttons:{run.id}", elements=[
+        button("My answers", MY_ANSWERS, str(run.id)),
+        button("Blocked\u2026", BLOCKED, str(run.id)),
+        button("Done", DONE, str(run.id), style="primary"),
+    ]))
+    return blocks
+
+
+def my_answers_blocks(summary: Summary, ticks: frozenset[str]) -> list[Block]:
+    """A person's own copy of the checklist, drawn with their ticks, where unticking works."""
+    run = summary.run
+    options = [option(item.id, item.text) for item in run.checklist.items]
+    chosen = [o for o in options if o.value in ticks]
+    return [
+        section(f"*Your answers: {escape(run.checklist.title)}*"),
+        ActionsBlock(block_id=f"{MINE_BLOCK_PREFIX}:{run.id}", elements=[
+            CheckboxesElement(action_id=TICK_MINE, options=options,
+                              initial_options=chosen or None),
+        ]),
+        context("Only you see this. Tick and untick here; the channel message shows "
+                "everyone's totals."),
+    ]
+
+
+def run_text(summary: Summary) -> str:
+    return f"{summary.run.checklist.title}: {len(summary.responses)} responded"
+
+
+def blocked_modal(run_id: int, channel_id: str, message_ts: str) -> View:
+    return modal("I'm blocked", [
+        InputBlock(block_id=FIELD_NOTE, optional=True,
+                   label=plain("What is blocking you?", limits.INPUT_LABEL),
+                   element=PlainTextInputElement(action_id=FIELD_NOTE, multiline=True,
+                                                 max_length=MAX_NOTE)),
+        InputBlock(block_id=FIELD_SHARE, optional=True,
+                   label=plain("Visibility", limits.INPUT_LABEL),
+                   element=CheckboxesElement(action_id=FIELD_SHARE, options=[
+                       option("share", "Show my note in the channel"),
+                   ])),
+        context("The channel sees that you are blocked; your note only if you tick the box."),
+    ], callback_id=BLOCKED_MODAL_CALLBACK, submit="Save",
+        private_metadata=json.dumps({"run": run_id, "channel": channel_id, "ts": message_ts}))
+
+
+def list_blocks(checklists: dict[str, Checklist], knowledge: KnowledgeBase) -> list[Block]:
+    lines = [f"\u2022 `/standup {c.name}` \u2014 {escape(c.title)} ({len(c.items)} items)"
+             for c in checklists.values()]
+    lines.append(f"\u2022 `/standup principle N` \u2014 one question per practice of principle "
+                 f"N (1\u2013{len(knowledge.principles)})")
+    return [section("*Checklists*\n" + "\n".join(lines))]
+
+
+def help_blocks() -> list[Block]:
+    lines = [
+        "*`/standup`* \u2014 a short stand-up checklist tied to the OECD principles",
+        "\u2022 `/standup` \u2014 post the daily checklist in this channel (or offer today's, "
+        "if there is one); everyone ticks their own boxes, presses *Blocked\u2026* or *Done*",
+        "\u2022 `/standup new` \u2014 start another run today on purpose",
+        "\u2022 `/standup NAME` \u2014 another checklist, e.g. `/standup weekly` "
+        "(`/standup list` shows them)",
+        "\u2022 `/standup principle 4` \u2014 one question per practice of a principle",
+        "\u2022 `/standup report 30` \u2014 what this channel ticks and skips (default 14 "
+        "days)",
+        "\u2022 `/standup schedule mon-fri 09:30 Europe/Paris checklist daily` \u2014 post it "
+        "by itself (a bare time: weekdays, your time zone); `/standup schedule` shows it",
+        "\u2022 `/standup schedule off`, `/standup schedule resume` \u2014 stop and restart it",
+        "\u2022 `/standup schedule skip 2026-12-24` \u2014 no stand-up that day; "
+        "`/standup schedule skip` lists the skipped days",
+        "\u2022 `/standup join`, `/standup leave`, `/standup who` \u2014 who takes part",
+        "\u2022 `/standup remind 90` \u2014 DM whoever joined and hasn't answered, 90 minutes "
+        "after the post; `/standup remind off`",
+    ]
+    return [section("\n".join(lines))]
+
+
+def offer_blocks(run: Run) -> list[Block]:
+    """A manual `/standup` on a day that already has a run: that run, not a second one."""
+    return [
+        section(f"This channel already has today's stand-up ({escape(run.checklist.title)}, "
+                f"started by <@{run.started_by}>). Answer it there, or open your own copy:"),
+        ActionsBlock(block_id=f"standup_offer:{run.id}", elements=[
+            button("My answers", MY_ANSWERS, str(run.id), style="primary"),
+        ]),
+        context("`/standup new` starts another one anyway."),
+    ]
+
+
+def reminder_blocks(run: Run) -> list[Block]:
+    """The DM to a participant who has not answered a run."""
+    return [
+        section(f":wave: The stand-up in <#{run.channel_id}> is waiting for you: "
+                f"*{escape(run.checklist.title)}*."),
+        ActionsBlock(block_id=f"standup_remind:{run.id}", elements=[
+            button("Open my checklist", MY_ANSWERS, str(run.id), style="primary"),
+        ]),
+        context("You get this because you joined the channel's stand-ups; "
+                "`/standup leave` there stops it."),
+    ]
+
+
+def report_blocks(report: Report, days: int, knowledge: KnowledgeBase) -> list[Block]:
+    blocks: list[Block] = [header(f"Stand-ups, last {days} days")]
+    if not report.runs:
+        blocks.append(section("No stand-ups in this channel in that period. Start one with "
+                              "`/standup`."))
+        return blocks
+    if not report.responders:
+        blocks.append(section(f"{report.runs} run(s), 0 people: nobody has ticked anything "
+                              "yet."))
+        return blocks
+    lines = [f"{round(100 * i.completion):>3}%  {escape(i.item.text)} ({i.item.practice_id})"
+             for i in report.items[:REPORT_ITEMS]]
+    blocks.append(section(f"{report.runs} run(s), {report.responders} people. Completion per "
+                          "item:\n```" + "\n".join(lines) + "```"))
+    for item in report.most_skipped():
+        practice = knowledge.practice(item.item.practice_id)
+        if practice is None:
+            continue
+        principle = knowledge.principle(practice.principle)
+        blocks.append(section(
+            f"*Often skipped:* {escape(item.item.text)}\n"
+            f"{practice.id} {escape(practice.title)} \u2014 principle {practice.principle}"
+            + (f": {escape(principle.title)}" if principle else ""),
+            accessory=button("Log a retro action",
+                             f"{LOG_SKIPPED_PREFIX}{practice.id.replace('.', '_')}",
+                             practice.id)))
+    return message_blocks(blocks)

@@ -1,0 +1,22 @@
+"""Domain services on a migrated database whose clock the test moves."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.domain.retro.service import RetroService
+from bot.domain.standup.service import StandupService
+from bot.storage.engine import session_factory
+from knowledge.index import PracticeIndex
+from tests.utils.clock import Clock
+
+
+@pytest.fixture
+def retro_service(engine: AsyncEngine, index: PracticeIndex, clock: Clock) -> RetroService:
+    return RetroService(session_factory(engine), index, clock)
+
+
+@pytest.fixture
+def standup_service(engine: AsyncEngine, clock: Clock) -> StandupService:
+    return StandupService(session_factory(engine), clock)

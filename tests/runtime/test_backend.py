@@ -1,0 +1,54 @@
+"""The backend of a bot process: migrated at start-up, its health, and one line when the
+database cannot be reached."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from bot.domain.retro.values import Scope
+from bot.runtime.backend import build_backend
+from bot.runtime.errors import StartupError
+from bot.runtime.settings import Settings
+from bot.storage.migrate import MIGRATIONS
+
+
+def _head_revision() -> str:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+async def test_prepare_migrates_and_reports_health(empty_database_url, index):
+    backend = build_backend(Settings(database_url=empty_database_url), index=index)
+    try:
+        await backend.prepare()
+        assert await backend.health() == {"database": "reachable"}
+        async with backend.engine.connect() as connection:
+            versions = list(await connection.scalars(
+                text("SELECT version_num FROM alembic_version")))
+        assert versions == [_head_revision()]
+        retro = backend.services.retro
+        added = await retro.add(Scope("T1", "C1"), "U1", "Publish our code openly", ["#3.4"])
+        assert (await retro.get(Scope("T1", "C1"), added.action.number)).text == (
+            "Publish our code openly")
+    finally:
+        await backend.close()
+
+
+async def test_an_unreachable_database_is_one_line_without_the_password(index):
+    backend = build_backend(
+        Settings(database_url="postgresql://bot:hunter2secret@127.0.0.1:1/bot"), index=index)
+    try:
+        assert await backend.health() == {"database": "unreachable"}
+        with pytest.raises(StartupError) as caught:
+            await backend.prepare()
+        message = str(caught.value)
+        assert "cannot reach the database" in message
+        assert "127.0.0.1:1" in message
+        assert "hunter2secret" not in message
+        assert "\n" not in message
+    finally:
+        await backend.close()
