@@ -15,6 +15,7 @@ from bot.localslack.standin import SlackStandIn
 from bot.storage.engine import create_engine
 from knowledge.index import PracticeIndex
 from knowledge.loader import load_knowledge
+from knowledge.semantic import Model, load_model
 from tests.utils.clock import Clock
 from tests.utils.databases import (
     clean_postgresql,
@@ -29,8 +30,14 @@ DATABASES = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session")
-def index() -> PracticeIndex:
-    return PracticeIndex(load_knowledge())
+def model() -> Model:
+    """The bundled embedding model, loaded once for the whole run (the real loading path)."""
+    return load_model()
+
+
+@pytest.fixture(scope="session")
+def index(model: Model) -> PracticeIndex:
+    return PracticeIndex(load_knowledge(), model=model)
 
 
 @pytest.fixture
