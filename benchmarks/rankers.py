@@ -3,7 +3,7 @@
 - stemmed BM25: one field per practice (title, description and English vocabulary), English
   stems and stem pairs, no typo correction, no markup cleaning, no declines: the textbook
   baseline.
-- a semantic model alone: practices by the cosine of their nearest fixed text, as the bot's
+- a semantic model alone: practices by the closeness of their fixed texts, as the bot's
   semantic signal sees them (no declines).
 - the bot: `PracticeIndex.search`, with whatever model it was built with.
 - wordllama: the other candidate model (static token embeddings in its wheel, numpy only),
@@ -60,8 +60,8 @@ def model_ranker(index: PracticeIndex, knowledge: KnowledgeBase) -> Ranker:
     def search(text: str, limit: int) -> Answer:
         language = detect_language(text)
         nearest = index.semantic.nearest(index.semantic.embed(text), ("en", language))
-        order = np.lexsort((np.arange(len(nearest.similarity)), -nearest.similarity))
-        return _answer(knowledge, text, [(int(d), float(nearest.similarity[d])) for d in order],
+        order = np.lexsort((np.arange(len(nearest.closeness)), -nearest.closeness))
+        return _answer(knowledge, text, [(int(d), float(nearest.closeness[d])) for d in order],
                        limit)
 
     return Ranker(knowledge, search)

@@ -1,6 +1,11 @@
-"""Fits `knowledge/calibration.json`: the score calibration and the confidence threshold.
+"""Fits `knowledge/calibration.json`: the score calibration and the decline threshold.
 
-    python -m knowledge.calibrate FILE... [--on-topic-declined 0.02]
+    python -m knowledge.calibrate [FILE...] [--on-topic-declined 0.02]
+
+Without FILEs it fits on the labelled questions it was made with: the development set
+(`../shared/eval/dev_questions.yaml`), the tuning halves of the evaluation sets
+(`benchmarks/sets/*.tune.yaml`) and the chatter in other languages
+(`knowledge/calibration/*.yaml`); never on the held-out halves.
 
 Each question's top candidate is an example of relevance (on topic or not); each on-topic
 question's top three candidates are examples of correctness (right or wrong). The threshold is
@@ -23,6 +28,15 @@ from knowledge.index import PracticeIndex
 from knowledge.references import find_references
 
 CANDIDATES = 3
+REPO = Path(__file__).resolve().parents[1]
+CALIBRATION_SETS = Path(__file__).with_name("calibration")
+
+
+def default_files() -> list[Path]:
+    """The development set, the tuning halves and the calibration-only chatter."""
+    return [REPO.parent / "shared/eval/dev_questions.yaml",
+            *sorted((REPO / "benchmarks/sets").glob("*.tune.yaml")),
+            *sorted(CALIBRATION_SETS.glob("*.yaml"))]
 
 
 @dataclass(frozen=True)
@@ -78,15 +92,19 @@ def calibrate(index: PracticeIndex, files: Sequence[Path], declined_share: float
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--on-topic-declined", type=float, default=0.02)
     parser.add_argument("--output", type=Path, default=PARAMETERS)
     args = parser.parse_args(argv)
+    files = args.files or default_files()
+    missing = [str(path) for path in files if not path.exists()]
+    if missing:
+        raise SystemExit("knowledge.calibrate: question file(s) missing: " + ", ".join(missing))
     from knowledge.loader import load_knowledge
 
     # The index's own calibration plays no part in the signals being fitted.
     index = PracticeIndex(load_knowledge(), calibration=UNFITTED)
-    calibration, note = calibrate(index, args.files, args.on_topic_declined)
+    calibration, note = calibrate(index, files, args.on_topic_declined)
     args.output.write_text(calibration.to_json(note) + "\n", encoding="utf-8")
     print(json.dumps({"threshold": calibration.threshold, **note}))
 

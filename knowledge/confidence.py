@@ -5,7 +5,8 @@ and is plainly right; a chatty sentence brushes several vocabulary words and is 
 topic). Two logistic models over a few signals (the fused rank score, the lead over the other
 candidates, the absolute closeness in meaning of the nearest phrase, the lexical evidence, how
 much of the question the vocabularies know at all, and how much closer the question lies to
-office chatter than to any practice) answer the two questions a reply needs:
+office chatter than to any practice, by the nearest phrase and by all of them) answer the two
+questions a reply needs:
 
 - relevance: is the text a question the principles answer at all? Fitted on labelled
   questions, off-topic ones included. Below `threshold` the answer is declined; the threshold
@@ -16,7 +17,7 @@ office chatter than to any practice) answer the two questions a reply needs:
 A match's score is their product, the probability that the match is right: of the answers
 whose top score is about s, about a fraction s are right, whatever the question, its language
 or its markup. The parameters live in `knowledge/calibration.json`; regenerate them with
-`python -m knowledge.calibrate FILE...` after changing the matcher or its data.
+`python -m knowledge.calibrate` after changing the matcher or its data.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 PARAMETERS = Path(__file__).with_name("calibration.json")
-FEATURES = ("fused", "lead", "similarity", "lexical", "known", "chatter")
+FEATURES = ("fused", "lead", "similarity", "lexical", "known", "chatter", "chatter_closeness")
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,13 @@ class Candidate:
     lexical: float  # BM25F evidence, raw
     known: float  # share of the question's words the vocabularies know
     chatter: float  # how much closer the nearest chatter phrase is than the nearest practice's
+    chatter_closeness: float  # the same, between all chatter and the closest practice's texts
 
     def vector(self) -> list[float]:
         # Cosines of this model crowd into 0.7-0.95: centred and stretched so that one ridge
         # penalty suits every feature.
         return [self.fused, self.lead, (self.similarity - 0.8) * 10, math.log1p(self.lexical),
-                self.known, self.chatter * 10]
+                self.known, self.chatter * 10, self.chatter_closeness * 10]
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 A question's label is a practice title, with `also` listing other acceptable practices; an
 acceptable practice's principle also counts as the right principle. `principle: 0` marks an
-off-topic item (no practice): it counts as right at every rank when the answer is declined
-(not confident), wrong otherwise. Optional group fields (`style`, `source`, `lang`, `markup`)
+off-topic item (no practice): it counts as right at every rank when the answer is declined,
+wrong otherwise. Optional group fields (`style`, `source`, `lang`, `markup`)
 give figures per group as well as overall.
 """
 
@@ -123,7 +123,7 @@ def accepted_ids(knowledge: KnowledgeBase, item: LabelledQuestion) -> set[str]:
 
 
 def _outcome(knowledge: KnowledgeBase, item: LabelledQuestion, answer: Answer) -> _Outcome:
-    declined = not answer.confident
+    declined = answer.declined
     if item.off_topic:
         return _Outcome(True, declined, (declined,) * 4, float(declined))
     accepted = accepted_ids(knowledge, item)

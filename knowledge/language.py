@@ -66,6 +66,25 @@ _FUNCTION_WORDS = {
 }
 FUNCTION_WORDS = {lang: frozenset(fold(w) for w in text.split())
                   for lang, text in _FUNCTION_WORDS.items()}
+# More words that say nothing about a practice, left out of the terms but not used to tell the
+# language (several are English words too, or common to two of these languages).
+_MORE_STOP_WORDS = {
+    "fr": """est-ce qu'on c'est n'est peut-on a-t-on ça ca ni certains certaines vraiment mieux
+        devrait voudrait pourrait sait savoir cas fois bien tres trop peu plusieurs""",
+    "es": """hay que esto eso algo muy mucho muchos poco cosa cosas vez veces bien mejor
+        deberiamos podriamos quiero queremos sabe saber caso casos""",
+    "de": """an um ab aus als beim wenn welche welchen welcher welches welchem dabei dafur
+        damit darum deren dessen bevor so tun geht gehen wäre waren wurden sollten sollte
+        möchten mochten konnten durfen darf mal ganz gar einfach eigentlich kaum""",
+    "pt": """isso isto algo muito muitos pouco coisa coisas vez vezes bem melhor deveriamos
+        poderiamos quero queremos sabe saber caso casos""",
+    "it": """c'è ce questo quello molto molti poco cosa cose volta volte bene meglio dovremmo
+        potremmo voglio sapere caso casi""",
+    "nl": """om te aan uit als je jij jullie welke wel dan via tenzij hoe wat zo doen gaan gaat
+        zou zouden willen wil kunt kun mag moet eigenlijk even gewoon echt erg veel weinig""",
+}
+STOP_WORDS = {lang: words | frozenset(fold(w) for w in _MORE_STOP_WORDS.get(lang, "").split())
+              for lang, words in FUNCTION_WORDS.items()}
 _ENGLISH_FUNCTION = frozenset(ENGLISH_STOP_WORDS)
 _LATIN_WORD = re.compile(r"[^\W\d_]+")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
@@ -109,4 +128,4 @@ def analyser(language: str) -> Analyser:
     """The analyser of a language's vocabulary and of questions written in it."""
     if language == "en":
         return ENGLISH
-    return Analyser(language, FUNCTION_WORDS.get(language, frozenset()))
+    return Analyser(language, STOP_WORDS.get(language, frozenset()))

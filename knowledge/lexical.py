@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from knowledge.compounds import COMPOUND_PART_WEIGHT, COMPOUNDING, compound_parts
 from knowledge.text import Analyser, Word, bigrams, fold
 
 BIGRAM_WEIGHT = 1.5
@@ -52,17 +53,19 @@ class LexicalIndex:
     def __init__(self, documents: Sequence[Document], field_weights: Mapping[str, float],
                  analyser: Analyser) -> None:
         self.analyser = analyser
-        analysed: dict[str, list[Word]] = {}
+        analysed = {text: analyser.words(text) for document in documents
+                    for texts in document.values() for text in texts}
+        if analyser.language in COMPOUNDING:
+            analysed = _with_compound_parts(analysed, analyser)
         surfaces: dict[str, str] = {}  # surface word -> stem, for typo correction
+        for found in analysed.values():
+            for w in found:
+                surfaces.setdefault(fold(w.surface), w.stem)
         doc_terms: list[Counter[str]] = []
         for document in documents:
             counts: Counter[str] = Counter()
             for field, texts in document.items():
                 for text in texts:
-                    if text not in analysed:
-                        analysed[text] = analyser.words(text)
-                        for w in analysed[text]:
-                            surfaces.setdefault(fold(w.surface), w.stem)
                     found = analysed[text]
                     weight = field_weights[field]
                     for w in found:
@@ -93,6 +96,9 @@ class LexicalIndex:
     def knows(self, stem: str) -> bool:
         return stem in self._idf
 
+    def _knows_word(self, word: str) -> bool:
+        return self.analyser.stem(word) in self._idf
+
     def query_terms(self, text: str) -> list[QueryTerm]:
         """Known stems of the text (misspelt words mapped onto known ones), then their bigrams.
         A word the index cannot place at all becomes a term with no weight, so it still
@@ -108,7 +114,12 @@ class LexicalIndex:
                 surface, similarity = corrected
                 typed = Word(f"{word.surface} (≈ {surface})", self._stem_of[surface], word.part)
                 found.append((typed, similarity / 100))
-            else:
+                continue
+            parts = (compound_parts(fold(word.surface), self._knows_word)
+                     if self.analyser.language in COMPOUNDING else [])
+            found += [(Word(f"{part} ({word.surface})", self.analyser.stem(part), True),
+                       COMPOUND_PART_WEIGHT) for part in parts]
+            if not parts:
                 unplaced.append(QueryTerm(word.stem, word.surface, 0.0))
         result = [QueryTerm(w.stem, w.surface, weight) for w, weight in found]
         whole = [w for w, _ in found if not w.part]
@@ -173,6 +184,22 @@ class LexicalIndex:
 
 
 _PLAIN_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _with_compound_parts(analysed: dict[str, list[Word]], analyser: Analyser
+                         ) -> dict[str, list[Word]]:
+    """Each text's words, each compound followed by its parts, where every part is a word of
+    the texts themselves ("Nutzerforschung" is found by "Forschung" too)."""
+    stems = {w.stem for found in analysed.values() for w in found}
+
+    def known(word: str) -> bool:
+        return analyser.stem(word) in stems
+
+    def split(word: Word) -> list[Word]:
+        parts = [] if word.part else compound_parts(fold(word.surface.lower()), known)
+        return [word, *(Word(part, analyser.stem(part), True) for part in parts)]
+
+    return {text: [w for word in found for w in split(word)] for text, found in analysed.items()}
 
 
 def _deletions(word: str) -> set[str]:

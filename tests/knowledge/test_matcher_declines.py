@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge.answer import CONFIDENT_SCORE
+
 
 @pytest.mark.parametrize(
     "text",
@@ -59,3 +61,18 @@ def test_text_no_vocabulary_knows_has_no_matches(index, text):
     answer = index.search(text)
     assert answer.declined and answer.reason == "off_topic"
     assert answer.matches == ()
+
+
+@pytest.mark.parametrize("text", ["privacy", "onboarding"])
+def test_a_question_on_topic_but_unsure_is_neither_confident_nor_declined(index, text):
+    """Confident means the top match is more likely right than not; below that the matches
+    are choices, and the text is still a question the principles answer."""
+    answer = index.search(text)
+    assert not answer.declined and answer.reason is None
+    assert not answer.confident
+    assert len(answer.matches) == 3 and answer.matches[0].score < CONFIDENT_SCORE
+
+
+def test_confident_answers_are_the_likely_right_ones(index):
+    answer = index.search("how do we avoid vendor lock-in?")
+    assert answer.confident and answer.matches[0].score >= CONFIDENT_SCORE

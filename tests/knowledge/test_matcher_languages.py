@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.language import detect_language
+from knowledge.compounds import compound_parts
+from knowledge.language import analyser, detect_language
+from knowledge.lexical import LexicalIndex
 
 
 @pytest.mark.parametrize(
@@ -53,3 +55,35 @@ def test_a_question_in_another_language_finds_the_practice(index, text, language
     # The source text is never translated: titles stay the OECD's English.
     assert answer.matches[0].practice.title == index.knowledge.practice(expected).title
     assert answer.to_json()["language"] == language
+
+
+def test_a_compound_is_split_into_the_words_it_is_made_of():
+    known = {"barrierefreiheit", "erklärung", "nutzer", "forschung"}.__contains__
+    assert compound_parts("barrierefreiheitserklärung", known) == ["barrierefreiheit",
+                                                                   "erklärung"]
+    assert compound_parts("nutzerforschungserklärung", known) == ["nutzer", "forschung",
+                                                                  "erklärung"]
+    # Unless every part is a known word: a guessed split finds false friends.
+    assert compound_parts("nutzerkonto", known) == []
+    assert compound_parts("nutzer", known) == []
+
+
+def test_compounds_match_their_parts_in_german_and_dutch():
+    documents = [{"vocabulary": ["Barrierefreiheit", "Erklärung"]},
+                 {"vocabulary": ["Nutzerforschung", "Interviews"]},
+                 {"vocabulary": ["Forschung und Entwicklung", "Nutzer"]}]
+    index = LexicalIndex(documents, {"vocabulary": 1.0}, analyser("de"))
+    [first, *_] = index.rank(index.query_terms("Barrierefreiheitserklärung"))
+    assert first.doc == 0
+    # The vocabulary's own compounds are found by their parts.
+    assert {hit.doc for hit in index.rank(index.query_terms("Forschung"))} == {1, 2}
+    english = LexicalIndex(documents, {"vocabulary": 1.0}, analyser("en"))
+    assert english.rank(english.query_terms("Barrierefreiheitserklärung")) == []
+
+
+def test_other_languages_leave_their_function_words_out_of_the_terms():
+    words = [w.surface for w in analyser("de").words("Welche Daten brauchen wir, wenn wir "
+                                                     "umziehen?")]
+    assert "welche" not in words and "wenn" not in words and "daten" in words
+    # They still do not decide the language: "an", "als" are English words too.
+    assert detect_language("an app as a service") == "en"

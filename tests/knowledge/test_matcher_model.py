@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from knowledge.embeddings import STORE, embed_all, read_store, vectors_for, write_store
 from knowledge.loader import load_knowledge
-from knowledge.semantic import chatter_texts, fixed_texts, load_model
+from knowledge.semantic import Phrase, SemanticIndex, chatter_texts, fixed_texts
 from knowledge.vocabulary import load_chatter, load_vocabularies
-
-
-@pytest.fixture(scope="module")
-def model():
-    return load_model()
 
 
 def test_the_model_loads_from_its_wheel_and_embeds(model):
@@ -71,3 +65,21 @@ def test_a_store_made_by_another_model_is_not_used(model, tmp_path):
 def test_the_index_uses_the_shipped_store(index):
     assert STORE.exists()
     assert index.semantic.model.identity == read_store()[0]
+
+
+def test_a_practice_is_as_close_as_its_texts_together_not_its_one_nearest(model):
+    def unit(cosine: float) -> np.ndarray:  # a vector at this cosine from the question
+        return np.array([cosine, (1 - cosine**2) ** 0.5], dtype=np.float32)
+
+    phrases = [Phrase(0, "a", "title", "en"), Phrase(0, "b", "vocabulary", "en"),
+               Phrase(0, "c", "vocabulary", "en"), Phrase(1, "d", "title", "en"),
+               Phrase(1, "e", "vocabulary", "en"), Phrase(1, "f", "vocabulary", "fr")]
+    vectors = np.array([unit(c) for c in (0.95, 0.5, 0.5, 0.93, 0.93, 0.99)])
+    semantic = SemanticIndex(phrases, vectors, model, practices=2)
+    question = np.array([1.0, 0.0], dtype=np.float32)
+    english = semantic.nearest(question, ("en",))
+    assert english.similarity[0] > english.similarity[1]  # one phrase of 0 lies nearest
+    assert english.closeness[1] > english.closeness[0]  # but all of 1's lie near
+    assert [semantic.phrases[i].text for i in english.phrase] == ["a", "d"]
+    # The French phrase counts only for a question in French.
+    assert semantic.nearest(question, ("en", "fr")).phrase[1] == 5
