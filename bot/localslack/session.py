@@ -269,8 +269,11 @@ class ConsoleSession:
             channel = str(target.source.get("channel") or self.actor.channel_id)
             where = slack.Actor(self.actor.team_id, channel, self.actor.user_id,
                                 self.actor.user_name, place(channel, self.actor.user_id))
+            # A message the bot posted (chat.postMessage: a channel, no single viewer) is
+            # everyone's; acks and ephemeral posts are the clicker's alone.
+            posted = bool(target.source.get("channel")) and "user" not in target.source
             request = slack.block_actions(where, target.action, response_url=url,
-                                          message=target.source)
+                                          message=target.source, is_ephemeral=not posted)
         await self.send(request)
 
     async def submit(self, text: str) -> None:

@@ -83,7 +83,9 @@ class Shower:
         if args.get("thread_ts"):
             where += ", in the thread"
         shown.lines.append(f"-- {where}{when} --")
-        source = {"response_url": self.last_response_url, "ts": args.get("ts", "0"), **args}
+        # As in Slack, a click on a posted message comes with a response URL of its own.
+        source = {"response_url": self.standin.response_url(), "ts": args.get("ts", "0"),
+                  **args}
         if call.method == "chat.postMessage" and channel.startswith("C"):
             self.last_channel_message = {"type": "message", "user": "UBOT",
                                          "ts": args.get("ts") or "1700000000.000100",
