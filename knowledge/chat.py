@@ -26,6 +26,7 @@ _PLAIN_MENTION = re.compile(r"(?<![\w@])@[\w.-]+")
 _EMOJI = re.compile(r":[a-z0-9_+'-]+(?:::skin-tone-\d)?:", re.I)
 _FORMATTING = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")
 _SPACES = re.compile(r"[ \t]+")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r" ([?!.,;:])(?=\s|$)")
 _ENTITIES = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&#39;": "'"}
 
 
@@ -46,5 +47,7 @@ def clean_chat_text(text: str) -> str:
     cleaned = _PLAIN_MENTION.sub(" ", cleaned)
     cleaned = _EMOJI.sub(" ", cleaned)
     cleaned = _FORMATTING.sub(" ", cleaned)
-    lines = (_SPACES.sub(" ", line).strip() for line in cleaned.splitlines())
+    # A link or an emoji taken out before a "?" leaves a space the writer never typed.
+    lines = (_SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACES.sub(" ", line)).strip()
+             for line in cleaned.splitlines())
     return "\n".join(line for line in lines if line)

@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from handlers.ask import smalltalk, views
 from handlers.kit.blocks import section
 from handlers.kit.context import services_of, team_of
-from handlers.kit.markup import plain_text, unescape
+from handlers.kit.markup import as_formatted, plain_text, unescape, without_mention
 from handlers.kit.replies import api_error, open_modal, tell
 from handlers.kit.words import is_help
 from knowledge.models import Principle
@@ -31,7 +31,8 @@ GONE = "That principle no longer exists."
 async def principles_command(ack: AsyncAck, command: dict[str, Any],
                              context: AsyncBoltContext) -> None:
     index = services_of(context).index
-    text = unescape(command.get("text") or "").strip()
+    formatted = (command.get("text") or "").strip()
+    text = unescape(formatted)
     if not text:
         await ack(text="The OECD principles", blocks=views.overview_blocks(index.knowledge),
                   response_type="ephemeral")
@@ -39,7 +40,8 @@ async def principles_command(ack: AsyncAck, command: dict[str, Any],
         await ack(text="How to use principlebot", blocks=views.help_blocks(),
                   response_type="ephemeral")
     else:
-        answer = index.search(text[:views.QUESTION_LIMIT])
+        # The matcher and the replies take the text as Slack sends it (entities and all).
+        answer = index.search(formatted[:views.QUESTION_LIMIT])
         await ack(text=views.answer_text(answer), blocks=views.answer_blocks(answer),
                   response_type="ephemeral")
 
@@ -61,7 +63,9 @@ async def share_in_channel(ack: AsyncAck, action: dict[str, Any], respond: Async
                            context: AsyncBoltContext) -> None:
     await ack()
     query, practice_id = views.read_pick_value(action["value"])
-    answer = services_of(context).index.focus(query, practice_id)
+    index = services_of(context).index
+    # No practice: the answer as it was (a principle's overview).
+    answer = index.focus(query, practice_id) if practice_id else index.search(query)
     await respond(
         text=views.answer_text(answer),
         blocks=views.answer_blocks(answer, asked_by=context.user_id, shareable=False),
@@ -128,13 +132,15 @@ async def _answer_in_thread(event: dict[str, Any], body: dict[str, Any],
     key = f"event:{body.get('event_id') or event.get('ts')}"
     if not await services.deliveries.first_time(team_of(context), key):
         return
-    question = plain_text(event.get("text") or "", drop_user=context.bot_user_id)
+    formatted = without_mention(event.get("text") or "", context.bot_user_id)
+    question = plain_text(formatted)
     small = smalltalk.kind_of(question) if question else "help"
     if small:
         text = smalltalk.reply_line(small)
         blocks = [section(text), *views.help_blocks()]
     else:
-        answer = services.index.search(question[:views.QUESTION_LIMIT])
+        # Markup, quoted lines and code go to the matcher as they came: it reads past them.
+        answer = services.index.search(formatted[:views.QUESTION_LIMIT])
         blocks = views.answer_blocks(answer, asked_by=event.get("user"), shareable=False)
         text = views.answer_text(answer)
     try:
@@ -165,7 +171,7 @@ async def which_principle_submitted(ack: AsyncAck, view: dict[str, Any],
     services = services_of(context)
     if not await services.deliveries.first_time(team_of(context), f"view:{view.get('id')}"):
         return
-    answer = services.index.search(question[:views.QUESTION_LIMIT])
+    answer = services.index.search(as_formatted(question)[:views.QUESTION_LIMIT])
     try:
         await client.chat_postMessage(channel=context.user_id, text=views.answer_text(answer),
                                       blocks=views.answer_blocks(answer, shareable=False))

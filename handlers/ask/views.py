@@ -17,8 +17,11 @@ from slack_sdk.models.views import View
 
 from handlers.kit import limits
 from handlers.kit.blocks import button, context, header, message_blocks, modal, plain, section
+from handlers.kit.markup import plain_text
 from handlers.kit.text import escape, quote_user_text, truncate
+from knowledge.answer import EMPTY, PRINCIPLE
 from knowledge.index import Answer, Match
+from knowledge.language import LANGUAGE_NAMES
 from knowledge.models import KnowledgeBase, Principle
 
 EXCERPT_LIMIT = 400
@@ -67,22 +70,23 @@ def _pick_button(position: int, query: str, match: Match) -> ButtonElement:
 def answer_blocks(
     answer: Answer, *, asked_by: str | None = None, shareable: bool = True
 ) -> list[Block]:
-    """The answer to a question: best practice with principle, why, excerpt; then the choices.
+    """The reply to a question, by what the matcher made of it: a decline saying what the bot
+    is for, a note ("there is no principle 11"), a principle's overview, the choices when the
+    best match is probably not right, or the practice with its principle, why and source text.
 
     `asked_by` (a Slack user id) adds who asked, for answers shown to the whole channel."""
-    echo = quote_user_text(answer.query)
-    intro = f"<@{asked_by}> asked: {echo}" if asked_by else f"You asked: {echo}"
-    if not answer.matches:
-        return [
-            section(intro),
-            section("I couldn't match that to any practice. Try describing the situation in "
-                    "other words, or browse all ten principles with `/principles`."),
-        ]
+    intro = _intro(answer, asked_by)
+    if answer.note:
+        return _note_blocks(answer, intro)
+    if answer.declined or not answer.matches:
+        return [intro, section(decline_line(answer))]
+    if answer.reason == PRINCIPLE and answer.principle_reference is not None:
+        return _principle_answer_blocks(answer, intro, shareable)
     if not answer.confident:
         return _not_sure_blocks(answer, intro)
     best, *others = answer.matches
     blocks: list[Block] = [
-        context(intro),
+        intro,
         section(f"{_practice_line(best)}\nPrinciple {best.principle.number}: "
                 f"{escape(best.principle.title)}"),
         section(f">{escape(truncate(best.practice.description, EXCERPT_LIMIT))}"),
@@ -97,24 +101,72 @@ def answer_blocks(
     return blocks
 
 
-def _not_sure_blocks(answer: Answer, intro: str) -> list[Block]:
+def _intro(answer: Answer, asked_by: str | None) -> Block:
+    """Who asked what (as they wrote it, markup made plain and escaped), and the language the
+    question was understood as when it is not English (the source text stays English)."""
+    echo = quote_user_text(plain_text(answer.query))
+    intro = f"<@{asked_by}> asked: {echo}" if asked_by else f"You asked: {echo}"
+    if answer.language != "en":
+        language = LANGUAGE_NAMES.get(answer.language, answer.language)
+        intro += f"\nUnderstood as {language}; the OECD text is quoted in English."
+    return context(intro)
+
+
+def decline_line(answer: Answer) -> str:
+    """What the bot is for and how to ask, for text it will not match to a practice."""
+    if answer.reason == EMPTY:
+        opening = "I couldn't find a question in that, only links, mentions or code."
+    else:
+        opening = ("That doesn't look like a question about designing or delivering a public "
+                   "service, so I won't guess a practice.")
+    return (f"{opening} I name the OECD good practice that fits a situation your team is in: "
+            "describe it in your own words, e.g. _why do people have to type their address on "
+            "every form?_, or use `/principles` to browse the ten principles.")
+
+
+def _note_blocks(answer: Answer, intro: Block) -> list[Block]:
+    """A reference to nothing that exists: the note, and where to look instead."""
+    number = answer.principle_reference
+    if number is not None:
+        target = button(f"Principle {number}", f"{EXPAND_PREFIX}{number}", str(number))
+    else:
+        target = button("All principles", OVERVIEW)
+    return [intro, section(escape(answer.note or "")),
+            ActionsBlock(block_id="ask_actions", elements=[target])]
+
+
+def _principle_answer_blocks(answer: Answer, intro: Block, shareable: bool) -> list[Block]:
+    """"p4", "principle four": the principle's overview, every practice verbatim."""
+    principle = answer.matches[0].principle
+    blocks: list[Block] = [intro, *principle_blocks(principle)]
+    if shareable:
+        blocks.append(ActionsBlock(block_id="ask_actions", elements=[
+            button("Share in channel", SHARE, pick_value(answer.query, ""), style="primary")]))
+    return message_blocks(blocks)
+
+
+def _not_sure_blocks(answer: Answer, intro: Block) -> list[Block]:
     lines = "\n".join(f"\u2022 {_practice_line(m)} (principle {m.principle.number})"
                       for m in answer.matches[:3])
     return [
-        context(intro),
+        intro,
         section("I'm not sure which practice applies. The closest ones:\n" + lines),
         ActionsBlock(block_id="ask_actions", elements=[
             _pick_button(i, answer.query, m) for i, m in enumerate(answer.matches[:3], 1)
         ]),
-        context("Try describing the situation in more words, or browse with `/principles`."),
+        context("Pick the one that fits, or describe the situation in more words."),
     ]
 
 
 def answer_text(answer: Answer) -> str:
     """Plain-text fallback (notifications, screen readers) for an answer message."""
-    if not answer.matches:
-        return "No practice matched that question."
+    if answer.note:
+        return escape(answer.note)
+    if answer.declined or not answer.matches:
+        return "That doesn't look like a question about the principles."
     best = answer.matches[0]
+    if answer.reason == PRINCIPLE:
+        return principle_title_line(best.principle)
     prefix = "" if answer.confident else "Not sure; closest: "
     return truncate(f"{prefix}{best.practice.id} {escape(best.practice.title)}",
                     limits.SECTION_TEXT)

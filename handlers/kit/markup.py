@@ -29,9 +29,21 @@ def unescape(slack_text: str) -> str:
     return slack_text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+def without_mention(slack_text: str, user: str | None) -> str:
+    """A formatted message without its mentions of `user` (the bot), otherwise as it came:
+    markup, entities and line breaks kept for the matcher, which reads past them."""
+    if not user:
+        return slack_text.strip()
+    return re.sub(rf"<@{re.escape(user)}(\|[^>]*)?>", " ", slack_text).strip()
+
+
+def as_formatted(typed: str) -> str:
+    """Text a person typed into a plain-text input, as Slack sends message text (`&`, `<`, `>`
+    as entities), so that every question reaches the matcher and the replies in one form."""
+    return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def plain_text(slack_text: str, *, drop_user: str | None = None) -> str:
     """Plain text of a formatted message; mentions of `drop_user` (the bot) are removed."""
-    if drop_user:
-        slack_text = re.sub(rf"<@{re.escape(drop_user)}(\|[^>]*)?>", " ", slack_text)
-    text = _MARKUP.sub(lambda m: _plain(m.group(1)), slack_text)
+    text = _MARKUP.sub(lambda m: _plain(m.group(1)), without_mention(slack_text, drop_user))
     return " ".join(unescape(text).split())

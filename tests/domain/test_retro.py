@@ -32,7 +32,8 @@ B = Scope(T1, "C0B")  # channel B of team 1
 OTHER_TEAM = Scope(T2, "C0A")  # another team, the same channel id as A
 
 CONFIDENT = "Publish the code of our new service as open source"
-VAGUE = "We should improve the team a bit"
+VAGUE = "Think more about users"
+CHATTER = "Order more coffee for the kitchen"
 NONSENSE = "zzxq vbnm qwerty"
 
 
@@ -129,11 +130,20 @@ async def test_confident_text_is_tagged_with_the_top_practice(retro_service, ind
 
 async def test_vague_text_is_tagged_with_the_top_principle_only(retro_service, index):
     answer = index.search(VAGUE, limit=1)
-    assert answer.matches and not answer.confident, "the example text should be a vague one"
+    assert answer.matches and not answer.confident and not answer.declined, \
+        "the example text should be a vague one about the work"
     number = answer.matches[0].principle.number
     action = (await retro_service.add(A, "U1", VAGUE)).action
     assert action.tags == (Tag(str(number), number),)
     assert action.auto_tagged is True
+
+
+async def test_text_the_matcher_declines_gets_no_tag(retro_service, engine, index):
+    answer = index.search(CHATTER, limit=1)
+    assert answer.declined and answer.matches, "the example should be chatter it can place"
+    action = (await retro_service.add(A, "U1", CHATTER)).action
+    assert action.tags == ()
+    assert await rows(engine, "retro_action_tags") == 0
 
 
 async def test_nonsense_gets_no_tag(retro_service, engine, index):

@@ -32,6 +32,8 @@ class Tagger:
                 raise RetroInputError(f"There is no practice {word}.")
             return Tag(practice.id, practice.principle)
         answer = self._index.search(word.replace("-", " "), limit=TAG_CANDIDATES)
+        if answer.declined:  # "#lunch": no practice is meant
+            raise RetroInputError(_unknown_tag(word))
         if word and answer.confident and answer.matches:
             match = answer.matches[0]
             return Tag(match.practice.id, match.principle.number)
@@ -45,16 +47,14 @@ class Tagger:
             if share >= TAG_PRINCIPLE_SHARE * sum(weight.values()):
                 best = next(m for m in answer.matches if m.principle.number == principle)
                 return Tag(best.practice.id, principle)
-        raise RetroInputError(
-            f"I don't know the tag #{word}. Use a principle (#4), a practice (#4.2) or a word "
-            "I can match to one, like #security or #procurement."
-        )
+        raise RetroInputError(_unknown_tag(word))
 
     def propose(self, text: str) -> tuple[Tag, ...]:
         """The matcher's tags for untagged text: the top practice when it is confident,
-        otherwise only the top principle; none when nothing matches."""
+        otherwise only the top principle; none when the text is no question of the principles
+        (the matcher declined it) or nothing matches."""
         answer = self._index.search(text, limit=1)
-        if not answer.matches:
+        if answer.declined or not answer.matches:
             return ()
         best = answer.matches[0]
         if answer.confident:
@@ -67,3 +67,8 @@ class Tagger:
         if len(tags) > MAX_TAGS:
             raise RetroInputError(f"An action takes at most {MAX_TAGS} tags.")
         return tags
+
+
+def _unknown_tag(word: str) -> str:
+    return (f"I don't know the tag #{word}. Use a principle (#4), a practice (#4.2) or a word "
+            "I can match to one, like #security or #procurement.")
