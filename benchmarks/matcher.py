@@ -14,11 +14,15 @@ questions would not be comparable.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -89,9 +93,56 @@ def startup() -> dict[str, float]:
          "print(next(l.split()[1] for l in open('/proc/self/status') "
          "if l.startswith('VmHWM')))"],
         check=True, capture_output=True, text=True).stdout
+    ready, serve_rss = serve_startup()
     return {"index build (s)": statistics.median(builds),
             "ask --json x process (s)": statistics.median(processes),
-            "server RSS after queries (MiB)": int(rss) / 1024}
+            "serve ready, /healthz 200 (s)": ready,
+            "serve peak RSS when ready (MiB)": serve_rss,
+            "index process RSS after queries (MiB)": int(rss) / 1024}
+
+
+def serve_startup() -> tuple[float, float]:
+    """`principlebot serve` from spawn to its first 200 on /healthz (the median of PASSES
+    starts on a migrated SQLite database; one start before them migrates it), and the peak
+    resident memory of the last one when ready."""
+    with tempfile.TemporaryDirectory(prefix="principlebot-matcher-bench-") as scratch:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-benchmark", "SLACK_SIGNING_SECRET": "s",
+               "DATABASE_URL": f"sqlite:///{scratch}/bench.db", "PORT": str(port),
+               "SLACK_API_URL": "http://127.0.0.1:9/api/", "LOG_LEVEL": "WARNING"}
+        times, rss = [], 0.0
+        for _ in range(PASSES + 1):
+            started = time.perf_counter()
+            server = subprocess.Popen([sys.executable, "-m", "bot.runtime.cli", "serve",
+                                       "--host", "127.0.0.1"], env=env,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            try:
+                _wait_healthy(server, port)
+                times.append(time.perf_counter() - started)
+                status = Path(f"/proc/{server.pid}/status").read_text()
+                rss = int(next(line.split()[1] for line in status.splitlines()
+                               if line.startswith("VmHWM"))) / 1024
+            finally:
+                server.terminate()
+                server.wait()
+    return statistics.median(times[1:]), rss
+
+
+def _wait_healthy(server: subprocess.Popen[bytes], port: int) -> None:
+    deadline = time.perf_counter() + 30
+    while time.perf_counter() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit("benchmarks.matcher: serve stopped: "
+                                 + server.stderr.read().decode()[-500:]) from None
+            time.sleep(0.01)
+    raise SystemExit("benchmarks.matcher: serve was not ready within 30 s")
 
 
 def _rate(value: float | None) -> str:
