@@ -52,7 +52,8 @@ class Backend:
 def build_backend(settings: Settings, index: PracticeIndex | None = None,
                   clock: Clock = utcnow) -> Backend:
     index = index or PracticeIndex(default_knowledge())
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, pool_size=settings.database_pool_size,
+                           max_overflow=settings.database_max_overflow)
     sessions = session_factory(engine)
     services = Services(
         index=index, checklists=default_checklists(index.knowledge),

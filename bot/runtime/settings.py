@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.runtime.errors import SettingsError
+from bot.storage.engine import DEFAULT_MAX_OVERFLOW, DEFAULT_POOL_SIZE
 
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{Path('data') / 'principlebot.db'}"
 # The console keeps its own database: DATABASE_URL on a server is production's.
@@ -22,6 +23,8 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     database_url: str = DEFAULT_DATABASE_URL
+    database_pool_size: int = Field(default=DEFAULT_POOL_SIZE, ge=1)
+    database_max_overflow: int = Field(default=DEFAULT_MAX_OVERFLOW, ge=0)
     port: int = Field(default=3000, ge=0, le=65535)
     log_level: str = "INFO"
 

@@ -54,6 +54,11 @@ def tags_text(action: RetroAction, knowledge: KnowledgeBase) -> str:
     return labels + (" (auto-tagged)" if action.auto_tagged else "")
 
 
+def counted(page: Page, shown: int = 0) -> str:
+    """How many match beyond the first `shown`: "12", or "100+" when counting stopped."""
+    return f"{page.total - shown}{'' if page.exact else '+'}"
+
+
 def action_summary(action: RetroAction) -> str:
     """`#42 fix the form` with the user text escaped and kept short."""
     return f"*#{action.number}* {quote_user_text(action.text, 500)}"
@@ -178,7 +183,7 @@ def list_blocks(page: Page, knowledge: KnowledgeBase, *, title: str,
     for action in page.actions:
         blocks += action_blocks(action, knowledge, tools=True)
     shown_to = page.offset + len(page.actions)
-    blocks.append(context(f"Showing {page.offset + 1}\u2013{shown_to} of {page.total}."))
+    blocks.append(context(f"Showing {page.offset + 1}\u2013{shown_to} of {counted(page)}."))
     if page.has_more and more_value:
         blocks.append(ActionsBlock(block_id=LIST_MORE,
                                    elements=[button("More", LIST_MORE, more_value)]))
@@ -222,8 +227,8 @@ def help_blocks() -> list[Block]:
 def mydata_blocks(page: Page, knowledge: KnowledgeBase) -> list[Block]:
     blocks: list[Block] = [
         header("What principlebot holds about you"),
-        section(f"{page.total} retro action(s) you wrote or own, in this workspace. Each holds "
-                "its text, tags, channel, author, owner, due date and dates. Besides these: "
+        section(f"{counted(page)} retro action(s) you wrote or own, in this workspace. Each "
+                "holds its text, tags, channel, author, owner, due date and dates. Besides these: "
                 "the channels whose stand-ups you joined, your stand-up ticks, and which "
                 "reminders you were sent."),
     ]
@@ -231,7 +236,7 @@ def mydata_blocks(page: Page, knowledge: KnowledgeBase) -> list[Block]:
         blocks.append(section(f"{action_summary(action)} in <#{action.channel_id}>"))
         blocks.append(context(action_details(action, knowledge)))
     if page.has_more:
-        blocks.append(context(f"\u2026and {page.total - len(page.actions)} more. "
+        blocks.append(context(f"\u2026and {counted(page, len(page.actions))} more. "
                               "`principlebot export` gives an administrator the full list."))
     return message_blocks(blocks)
 

@@ -224,8 +224,9 @@ async def test_the_weekly_prompt_with_200_open_actions_fits_slack_and_its_button
     text = shown(prompt.args)
     assert "Weekly retro" in text
     assert "200 action(s) logged" in text and "principle 4: 200" in text
-    assert "*Still open* (200)" in text
-    assert "and 185 more" in text
+    # Open actions are counted only so far past the page (a big team has a great many).
+    assert "*Still open* (100+)" in text
+    assert "and 85+ more" in text
     done_buttons = [e for _, e in buttons(blocks) if e["action_id"] == "retro_done"]
     assert len(done_buttons) == 15
     assert "Least covered in the last 4 weeks: principle 1" in text
@@ -255,12 +256,12 @@ async def test_the_weekly_prompt_with_200_open_actions_fits_slack_and_its_button
     assert done_click(redrawn.args["blocks"], number)["action_id"] == "retro_reopen"
     assert (await prompts.services.retro.get(SCOPE, number)).status == "done"
 
-    # Next week's prompt carries 199 over.
+    # Next week's prompt carries the other 199 over (still counted as 100+), not the done one.
     prompts.clock.set(due + dt.timedelta(weeks=1))
     assert len(await prompts.runner.run_once()) == 1
     later = channel_prompts(slack_double)[-1]
     later_text = shown(later.args)
-    assert "*Still open* (199)" in later_text and "and 184 more" in later_text
+    assert "*Still open* (100+)" in later_text and "and 85+ more" in later_text
     assert f"{CHANNEL}:{number}" not in json.dumps(later.args["blocks"])
     await slack_double.settle()
     assert slack_double.invalid == []

@@ -52,3 +52,24 @@ async def test_an_unreachable_database_is_one_line_without_the_password(index):
         assert "\n" not in message
     finally:
         await backend.close()
+
+
+async def test_the_pool_is_sized_from_the_environment(monkeypatch, empty_database_url, index):
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "3")
+    monkeypatch.setenv("DATABASE_MAX_OVERFLOW", "2")
+    backend = build_backend(Settings(database_url=empty_database_url), index=index)
+    try:
+        assert (backend.engine.pool.size(), backend.engine.pool._max_overflow) == (3, 2)
+        if backend.engine.dialect.name == "postgresql":
+            # Small index-driven queries: no parallel workers for the bot's sessions.
+            async with backend.engine.connect() as connection:
+                assert await connection.scalar(text("SHOW max_parallel_workers_per_gather")) == "0"
+    finally:
+        await backend.close()
+
+
+def test_eight_processes_at_the_default_pool_fit_a_default_postgresql():
+    settings = Settings()
+    per_process = settings.database_pool_size + settings.database_max_overflow
+    # max_connections 100, 3 reserved for superusers, and room for migrations and the CLI.
+    assert 8 * per_process <= 100 - 3 - 10

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, delete, func, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -21,6 +21,7 @@ from bot.domain.retro.rows import row_to_action as _row_to_action
 from bot.domain.retro.rows import snapshot
 from bot.domain.retro.tagging import Tagger
 from bot.domain.retro.values import (
+    COUNT_BOUND,
     MAX_TEXT,
     STATUSES,
     Added,
@@ -183,33 +184,53 @@ class RetroService:
         if status != "all":
             query = query.where(RetroActionRow.status == status)
         if principle is not None:
-            query = query.where(RetroActionRow.id.in_(
-                select(RetroTagRow.action_id).where(RetroTagRow.team_id == scope.team_id,
-                                                    RetroTagRow.principle == principle)))
+            # Walk the channel's actions in page order and keep those with a tag of the
+            # principle: a page costs about a page, not every tag of the principle.
+            query = query.where(select(RetroTagRow.action_id).where(
+                RetroTagRow.action_id == RetroActionRow.id,
+                RetroTagRow.principle == principle).exists())
         if owner_id is not None:
             query = query.where(RetroActionRow.owner_id == owner_id)
         return await self._page(query, offset, limit)
 
-    async def _page(self, query: Select[tuple[RetroActionRow]], offset: int, limit: int) -> Page:
+    async def _page(self, query: Select[tuple[RetroActionRow]], offset: int, limit: int,
+                    counted: Select[tuple[RetroActionRow]] | None = None) -> Page:
+        """A page of `query` in display order, and how many match (`counted`, by default the
+        same query), counted only as far as COUNT_BOUND past the page."""
+        offset, limit = max(0, offset), max(1, limit)
+        bound = max(COUNT_BOUND, offset + limit)
+        matching = ((query if counted is None else counted).with_only_columns(RetroActionRow.id)
+                    .order_by(None).limit(bound + 1).subquery())
         async with self._sessions() as session:
-            total = await session.scalar(select(func.count()).select_from(query.subquery()))
+            total = int(await session.scalar(select(func.count()).select_from(matching)) or 0)
             rows = await session.scalars(
                 query.order_by(RetroActionRow.created_at.desc(), RetroActionRow.number.desc())
-                .offset(max(0, offset)).limit(max(1, limit))
+                .offset(offset).limit(limit)
             )
-            return Page(tuple(_row_to_action(r) for r in rows), int(total or 0),
-                        max(0, offset), max(1, limit))
+            return Page(tuple(_row_to_action(r) for r in rows), min(total, bound), offset,
+                        limit, exact=total <= bound)
 
     async def for_person(self, team_id: str, user_id: str, *, status: str = "open",
                          offset: int = 0, limit: int = 20) -> Page:
         """Actions the person authored or owns, in any channel of the team."""
-        query = select(RetroActionRow).where(
-            RetroActionRow.team_id == team_id,
-            or_(RetroActionRow.author_id == user_id, RetroActionRow.owner_id == user_id),
-        )
-        if status != "all":
-            query = query.where(RetroActionRow.status == status)
-        return await self._page(query, offset, limit)
+        offset, limit = max(0, offset), max(1, limit)
+
+        def authored_or_owned(reach: int) -> Select[tuple[RetroActionRow]]:
+            # The newest `reach` as author and as owner, each read in order from its own
+            # index, then merged: an OR of the two would read all of the person's actions.
+            branches = []
+            for column in (RetroActionRow.author_id, RetroActionRow.owner_id):
+                branch = select(RetroActionRow.id).where(RetroActionRow.team_id == team_id,
+                                                         column == user_id)
+                if status != "all":
+                    branch = branch.where(RetroActionRow.status == status)
+                branches.append(select(branch.order_by(
+                    RetroActionRow.created_at.desc(), RetroActionRow.number.desc())
+                    .limit(reach).subquery()))
+            return select(RetroActionRow).where(RetroActionRow.id.in_(union(*branches)))
+
+        return await self._page(authored_or_owned(offset + limit), offset, limit,
+                                counted=authored_or_owned(max(COUNT_BOUND, offset + limit) + 1))
 
     async def coverage(self, team_id: str, *, channel_id: str | None = None,
                        since: dt.datetime | None = None,
@@ -219,22 +240,24 @@ class RetroService:
         until = (until or self._clock()).astimezone(dt.UTC)
         since = (since or until - dt.timedelta(weeks=4)).astimezone(dt.UTC)
         # Filter on the actions (team, channel, period: an index) and reach their tags by
-        # primary key; filtering on the tags' own team column made SQLite walk every tag the
-        # team ever had.
-        query = (
-            select(RetroTagRow.principle, func.count(func.distinct(RetroTagRow.action_id)))
+        # action (an index holding the principle too); filtering on the tags' own team column
+        # made SQLite walk every tag the team ever had. An action counts once per principle:
+        # distinct (action, principle) pairs, then counted, hash rather than sort on PostgreSQL.
+        pairs = (
+            select(RetroTagRow.action_id, RetroTagRow.principle).distinct()
             .select_from(RetroActionRow)
             .join(RetroTagRow, RetroTagRow.action_id == RetroActionRow.id)
             .where(RetroActionRow.team_id == team_id,
                    RetroActionRow.created_at >= since, RetroActionRow.created_at < until)
-            .group_by(RetroTagRow.principle)
         )
         total_query = select(func.count()).select_from(RetroActionRow).where(
             RetroActionRow.team_id == team_id, RetroActionRow.created_at >= since,
             RetroActionRow.created_at < until)
         if channel_id is not None:
-            query = query.where(RetroActionRow.channel_id == channel_id)
+            pairs = pairs.where(RetroActionRow.channel_id == channel_id)
             total_query = total_query.where(RetroActionRow.channel_id == channel_id)
+        pair = pairs.subquery()
+        query = select(pair.c.principle, func.count()).group_by(pair.c.principle)
         async with self._sessions() as session:
             found = {principle: count for principle, count in (await session.execute(query)).all()}
             total = int(await session.scalar(total_query) or 0)

@@ -10,6 +10,9 @@ from bot.domain.errors import DomainError
 MAX_TEXT = 2000
 MAX_TAGS = 3
 STATUSES = ("open", "done", "all")
+# A page counts what matches only this far past the page (a team may have a million actions):
+# beyond it the total reads "more than N".
+COUNT_BOUND = 100
 
 
 class RetroError(DomainError):
@@ -79,11 +82,14 @@ class Added:
 
 @dataclass(frozen=True)
 class Page:
+    """A page of actions; `total` matching in all, or, when not `exact`, more than `total`."""
+
     actions: tuple[RetroAction, ...]
     total: int
     offset: int
     limit: int
+    exact: bool = True
 
     @property
     def has_more(self) -> bool:
-        return self.offset + len(self.actions) < self.total
+        return not self.exact or self.offset + len(self.actions) < self.total
