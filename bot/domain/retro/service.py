@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock, utcnow
 from bot.domain.retro.coverage import Coverage
+from bot.domain.retro.numbering import insert_numbered
 from bot.domain.retro.rows import row_to_action as _row_to_action
 from bot.domain.retro.rows import snapshot
 from bot.domain.retro.tagging import Tagger
@@ -33,8 +34,8 @@ from bot.domain.retro.values import (
     Scope,
     Tag,
 )
-from bot.storage.dialect import insert_for
-from bot.storage.models import RetroActionRow, RetroTagRow, RetroTrashRow, TeamCounter
+from bot.storage.dialect import as_utc
+from bot.storage.models import RetroActionRow, RetroTagRow, RetroTrashRow
 from knowledge.index import PracticeIndex
 
 
@@ -71,21 +72,21 @@ class RetroService:
             existing = await self._by_request_key(scope.team_id, request_key)
             if existing:
                 return Added(existing, created=False)
+        now = self._clock()
+        action = {"team_id": scope.team_id, "channel_id": scope.channel_id,
+                  "author_id": author_id, "owner_id": owner_id, "text": text, "status": "open",
+                  "auto_tagged": auto, "due_date": due_date, "permalink": permalink,
+                  "request_key": request_key, "created_at": now, "updated_at": now}
         try:
-            async with self._sessions() as session, session.begin():
-                number = await self._next_number(session, scope.team_id)
-                # Taken after the number, under its lock, so newest-first matches the numbers.
-                now = self._clock()
-                row = RetroActionRow(
-                    team_id=scope.team_id, channel_id=scope.channel_id, number=number,
-                    author_id=author_id, owner_id=owner_id, text=text, status="open",
-                    auto_tagged=auto, due_date=due_date, permalink=permalink,
-                    request_key=request_key, created_at=now, updated_at=now,
-                )
-                row.tags = [RetroTagRow(tag=t.tag, principle=t.principle, team_id=scope.team_id,
-                                        position=i) for i, t in enumerate(chosen)]
-                session.add(row)
-            return Added(_row_to_action(row), created=True)
+            # Concurrent adds may commit in another order than their clocks read: within those
+            # few milliseconds the newest-first order can differ from the numbers' order.
+            number = await insert_numbered(self._sessions, action,
+                                           [(t.tag, t.principle) for t in chosen])
+            return Added(RetroAction(
+                number=number, team_id=scope.team_id, channel_id=scope.channel_id,
+                author_id=author_id, owner_id=owner_id, text=text, status="open",
+                tags=tuple(chosen), auto_tagged=auto, due_date=due_date,
+                created_at=as_utc(now), done_at=None, permalink=permalink), created=True)
         except IntegrityError:
             # A concurrent delivery of the same request won the race; return its action.
             if request_key:
@@ -99,18 +100,6 @@ class RetroService:
             row = await session.scalar(select(RetroActionRow).where(
                 RetroActionRow.team_id == team_id, RetroActionRow.request_key == request_key))
             return _row_to_action(row) if row else None
-
-    @staticmethod
-    async def _next_number(session: AsyncSession, team_id: str) -> int:
-        """One atomic upsert: concurrent adds in a team each get a different number."""
-        insert = insert_for(session)
-        statement = (
-            insert(TeamCounter).values(team_id=team_id, last_number=1)
-            .on_conflict_do_update(index_elements=[TeamCounter.team_id],
-                                   set_={"last_number": TeamCounter.last_number + 1})
-            .returning(TeamCounter.last_number)
-        )
-        return int((await session.execute(statement)).scalar_one())
 
     async def _change(self, scope: Scope, number: int,
                       change: Callable[[RetroActionRow], None]) -> RetroAction:
