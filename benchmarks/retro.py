@@ -16,7 +16,6 @@ with the matcher. The bot acks at once and, once the action is committed, posts 
 confirmations to the response URL (ephemeral "Logged #n" and the channel note). Measured per
 concurrency level, after an untimed warm-up in another team:
   ack      client-side, request start to full response (every response must be 200)
-  commits  actions / (last created_at - start): how fast the database took the writes
   e2e      start until the double has received every confirmation of the level
 and checked against the database: actions created == requests, the auto-tagged share, numbers
 1..N without gaps; and against the double: 2 confirmations per request, none rejected.
@@ -28,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import logging
 import os
 import platform
@@ -127,7 +125,6 @@ class AddLevel:
     actions: int = 0
     auto_tagged: int = 0
     max_number: int = 0
-    commit_seconds: float | None = None
     server_cpu: float | None = None
     double_cpu: float | None = None
     problems: list[str] = field(default_factory=list)
@@ -155,17 +152,15 @@ def signed_adds(secret: str, team_id: str, urls: list[str]) -> list[tuple[bytes,
     return batch
 
 
-async def stored_actions(engine: AsyncEngine, team_id: str) -> tuple[int, int, int, dt.datetime]:
-    """(actions, auto-tagged, highest number, latest created_at) of a team."""
+async def stored_actions(engine: AsyncEngine, team_id: str) -> tuple[int, int, int]:
+    """(actions, auto-tagged, highest number) of a team."""
     query = select(
         func.count(), func.sum(case((RetroActionRow.auto_tagged, 1), else_=0)),
-        func.max(RetroActionRow.number), func.max(RetroActionRow.created_at),
+        func.max(RetroActionRow.number),
     ).where(RetroActionRow.team_id == team_id)
     async with engine.connect() as connection:
-        count, auto, highest, latest = (await connection.execute(query)).one()
-    if latest is not None and latest.tzinfo is None:  # SQLite: naive, stored in UTC
-        latest = latest.replace(tzinfo=dt.UTC)
-    return int(count or 0), int(auto or 0), int(highest or 0), latest
+        count, auto, highest = (await connection.execute(query)).one()
+    return int(count or 0), int(auto or 0), int(highest or 0)
 
 
 async def run_add_level(backend: Backend, bot: BotProcess, double: Double,
@@ -182,7 +177,6 @@ async def run_add_level(backend: Backend, bot: BotProcess, double: Double,
 
         batch = signed_adds(secret, team, await double.issue(control, requests))
         server_cpu, double_cpu = CpuMeter(bot.process.pid), CpuMeter(double.process.pid)
-        wall_start = dt.datetime.now(dt.UTC)
         started = time.perf_counter()
         latencies, errors = await drive(session, bot.url, batch, concurrency)
         ack_seconds = time.perf_counter() - started
@@ -196,10 +190,7 @@ async def run_add_level(backend: Backend, bot: BotProcess, double: Double,
     if not warm_done["reached"]:
         level.problems.append(f"warm-up: {warm_done['received']} of "
                               f"{CONFIRMATIONS_PER_ADD * warm_count} confirmations arrived")
-    level.actions, level.auto_tagged, level.max_number, latest = await stored_actions(engine,
-                                                                                      team)
-    if latest is not None:
-        level.commit_seconds = (latest - wall_start).total_seconds()
+    level.actions, level.auto_tagged, level.max_number = await stored_actions(engine, team)
     verify_level(level)
     return level
 
@@ -226,13 +217,12 @@ def verify_level(level: AddLevel) -> None:
 
 def print_add_header(backend: Backend) -> None:
     print(f"\n{backend.name}: {backend.shown()}")
-    print(f"  {'conc':>4}{'ack/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}{'commit/s':>10}"
+    print(f"  {'conc':>4}{'ack/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}"
           f"{'e2e s':>8}{'done/s':>8}{'srv CPU':>9}{'ms/add':>8}{'dbl CPU':>9}{'actions':>9}"
           f"{'errors':>8}")
 
 
 def print_add_level(r: AddLevel) -> None:
-    commits = f"{r.actions / r.commit_seconds:.0f}" if r.commit_seconds else "n/a"
     e2e = f"{r.e2e_seconds:.2f}" if r.e2e_seconds else "n/a"
     done = f"{r.requests / r.e2e_seconds:.0f}" if r.e2e_seconds else "n/a"
     window = r.e2e_seconds or r.ack_seconds
@@ -244,7 +234,7 @@ def print_add_level(r: AddLevel) -> None:
         double_share = f"{r.double_cpu / window:.0%}"
     peak = max(r.latencies) if r.latencies else float("nan")
     print(f"  {r.concurrency:4d}{r.requests / r.ack_seconds:8.0f}{r.p(0.5):8.1f}"
-          f"{r.p(0.99):8.1f}{peak:8.1f}{commits:>10}{e2e:>8}{done:>8}{server_share:>9}"
+          f"{r.p(0.99):8.1f}{peak:8.1f}{e2e:>8}{done:>8}{server_share:>9}"
           f"{per_add:>8}{double_share:>9}{f'{r.actions}/{r.requests}':>9}{len(r.errors):8d}")
 
 
@@ -286,9 +276,9 @@ async def add_benchmark(backend: Backend, double: Double, secret: str, levels: l
 async def run(args: argparse.Namespace, tmp: Path) -> None:
     print(f"\n== /retro add over HTTP: {args.requests} requests per level after a warm-up, "
           f"`/retro add <text> {TAG}`, every {AUTO_EVERY}th untagged (auto-tagged)")
-    print("ack: client-side latency and req/s; commit/s: actions / (last created_at - "
-          "start); e2e: start until the double\nhas every confirmation; done/s: requests / "
-          "e2e; srv/dbl CPU: share of one core over e2e; ms/add: server CPU per add")
+    print("ack: client-side latency and req/s; e2e: start until the double has every "
+          "confirmation;\ndone/s: requests / e2e; srv/dbl CPU: share of one core over e2e; "
+          "ms/add: server CPU per add")
     secret = secrets.token_hex(16)
     double = Double.start(MODULE, tmp / "double.log")
     try:
