@@ -23,6 +23,13 @@ def default_postgres() -> str | None:
     return os.environ.get("TEST_DATABASE_URL") or None
 
 
+def postgres_note(url: str | None) -> str | None:
+    """A line saying PostgreSQL is left out, when it is."""
+    if url:
+        return None
+    return "PostgreSQL: not asked for (no --postgres URL and TEST_DATABASE_URL is not set)"
+
+
 @dataclass
 class Backend:
     name: str

@@ -27,15 +27,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
-import os
-import platform
 import secrets
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -48,18 +44,21 @@ from benchmarks.databases import (
     Backend,
     default_postgres,
     fresh_backends,
+    postgres_note,
     prepare_database,
 )
 from benchmarks.serving import (
     HOST,
     CpuMeter,
     Double,
+    add_role_arguments,
     client_session,
     drive,
+    environment,
     launch,
     levels_arg,
     read_ready,
-    serve_role,
+    served_role,
     stop_server,
 )
 from bot.localslack.signed_requests import Actor, slash_command
@@ -297,23 +296,15 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20,
                         help="untimed adds before each level (at least 2 x concurrency)")
     parser.add_argument("--postgres", default=default_postgres(), help=POSTGRES_HELP)
-    parser.add_argument("--serve", choices=("bot", "double"), help=argparse.SUPPRESS)
-    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    add_role_arguments(parser)
     args = parser.parse_args()
-
-    if args.serve:
-        logging.basicConfig(level=logging.WARNING,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        serve_role(args.serve, args.port)
+    if served_role(args):
         return
     if args.requests < 1:
         parser.error("--requests must be 1 or more")
-
-    print(f"{os.cpu_count()} CPUs, Python {platform.python_version()}, SQLAlchemy "
-          f"{version('sqlalchemy')}, aiosqlite {version('aiosqlite')}, asyncpg "
-          f"{version('asyncpg')}, slack_bolt {version('slack_bolt')}")
-    if not args.postgres:
-        print("PostgreSQL: skipped (no --postgres URL and TEST_DATABASE_URL is not set)")
+    print(environment())
+    if postgres_note(args.postgres):
+        print(postgres_note(args.postgres))
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="principlebot-retro-bench-") as tmp:
         asyncio.run(run(args, Path(tmp)))

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
+import platform
 import selectors
 import signal
 import subprocess
@@ -18,6 +20,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -131,10 +134,29 @@ async def serve_double(port: int) -> None:
         await standin.stop()
 
 
-def serve_role(role: str, port: int, extra: dict[str, Any] | None = None) -> None:
-    """Run a shared role (`bot`, `double`) or one of `extra` (role -> coroutine function)."""
-    roles = {"bot": serve_bot, "double": serve_double, **(extra or {})}
-    asyncio.run(roles[role](port))
+ROLES = {"bot": serve_bot, "double": serve_double}
+
+
+def add_role_arguments(parser: argparse.ArgumentParser) -> None:
+    """The hidden `--serve ROLE --port N` with which a benchmark starts its own processes."""
+    parser.add_argument("--serve", choices=tuple(ROLES), help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+
+
+def served_role(args: argparse.Namespace) -> bool:
+    """Serve the role asked for with --serve until signalled; False when none was."""
+    if not args.serve:
+        return False
+    logging.basicConfig(level=logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    asyncio.run(ROLES[args.serve](args.port))
+    return True
+
+
+def environment() -> str:
+    return (f"{os.cpu_count()} CPUs, Python {platform.python_version()}, SQLAlchemy "
+            f"{version('sqlalchemy')}, aiosqlite {version('aiosqlite')}, asyncpg "
+            f"{version('asyncpg')}, slack_bolt {version('slack_bolt')}")
 
 
 # ---------------------------------------------------------------------- processes

@@ -23,15 +23,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import logging
-import os
-import platform
 import secrets
 import statistics
 import subprocess
 import tempfile
 import time
-from importlib.metadata import version
 from pathlib import Path
 
 from benchmarks import http
@@ -40,6 +36,7 @@ from benchmarks.databases import (
     Backend,
     default_postgres,
     fresh_backends,
+    postgres_note,
     prepare_database,
 )
 from benchmarks.retro import BotProcess, run_add_level
@@ -47,7 +44,13 @@ from benchmarks.scale.queries import READS, plans, time_read
 from benchmarks.scale.seed import TEAM, Team, generate, grow
 from benchmarks.scale.table import Results, parse_sizes, render, size_label
 from benchmarks.scale.ticks import PEOPLE, ticks
-from benchmarks.serving import Double, serve_role, stop_server
+from benchmarks.serving import (
+    Double,
+    add_role_arguments,
+    environment,
+    served_role,
+    stop_server,
+)
 from bot.runtime.backend import build_backend
 from bot.runtime.settings import Settings
 from bot.storage.engine import create_engine
@@ -138,6 +141,8 @@ async def principles(results: Results, rounds: int, tmp: Path) -> None:
 async def run(args: argparse.Namespace, tmp: Path) -> Results:
     backends = fresh_backends(tmp, args.postgres, "scale")
     results = Results(args.sizes, [b.name for b in backends])
+    for backend in backends:  # before anything else: a PostgreSQL asked for must be there
+        await prepare_database(backend)
     started = time.perf_counter()
     team = generate(args.sizes[-1], dt.datetime.now(dt.UTC))
     print(f"generated {team.largest:,} actions of team {TEAM} in "
@@ -145,7 +150,6 @@ async def run(args: argparse.Namespace, tmp: Path) -> Results:
     double = None if args.skip_http else Double.start(MODULE, tmp / "double.log")
     try:
         for backend in backends:
-            await prepare_database(backend)
             await reads(backend, team, results, args.plans)
             if double is not None:
                 await served(backend, double, results, args.rounds, tmp)
@@ -174,21 +178,15 @@ def main() -> None:
                         help="only the reads: no /retro add, stand-up or /principles")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of each served figure")
     parser.add_argument("--plans", action="store_true", help="print the query plans")
-    parser.add_argument("--serve", choices=("bot", "double"), help=argparse.SUPPRESS)
-    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    add_role_arguments(parser)
     args = parser.parse_args()
-    if args.serve:
-        logging.basicConfig(level=logging.WARNING,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        serve_role(args.serve, args.port)
+    if served_role(args):
         return
     if args.rounds < 1:
         parser.error("--rounds must be 1 or more")
-    print(f"commit {commit()}; {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"SQLAlchemy {version('sqlalchemy')}, asyncpg {version('asyncpg')}, "
-          f"slack_bolt {version('slack_bolt')}")
-    if not args.postgres:
-        print("PostgreSQL: not asked for (no --postgres URL and TEST_DATABASE_URL is not set)")
+    print(f"commit {commit()}; {environment()}")
+    if postgres_note(args.postgres):
+        print(postgres_note(args.postgres))
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="principlebot-scale-") as tmp:
         results = asyncio.run(run(args, Path(tmp)))
