@@ -136,12 +136,12 @@ async def _mydata(call: _Invocation) -> None:
 async def _forget_me(call: _Invocation) -> None:
     services, team = call.services, call.scope.team_id
     authored = await services.retro.count_authored(team, call.user)
+    owned = await services.retro.count_owned(team, call.user)
     mine = await services.retro.for_person(team, call.user, status="all",
                                            limit=views.MYDATA_SHOWN)
     channels = await services.participants.channels_of(team, call.user)
     await call.respond(text="Delete your data?", blocks=views.forget_confirmation_blocks(
-        authored, mine.total - authored, [a for a in mine.actions if a.author_id == call.user],
-        channels))
+        authored, owned, [a for a in mine.actions if a.author_id == call.user], channels))
 
 
 async def _schedule(call: _Invocation) -> None:

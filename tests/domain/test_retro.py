@@ -490,6 +490,10 @@ async def test_for_person_returns_what_they_authored_or_own(retro_service):
     assert [a.text for a in mine_elsewhere.actions] == ["U1 in another team"]
     assert await retro_service.count_authored(T1, "U1") == 2
     assert await retro_service.count_authored(T1, "U2") == 0
+    await retro_service.add(A, "U2", "by U2 for U2", ["#4"], owner_id="U2")
+    # Owned but written by someone else: what forget-me would take the person off.
+    assert await retro_service.count_owned(T1, "U2") == 1
+    assert await retro_service.count_owned(T1, "U1") == 0
 
 
 async def test_for_person_merges_authored_and_owned_newest_first_a_page_at_a_time(

@@ -255,6 +255,15 @@ class RetroService:
 
     # ---------------------------------------------------------------- your data
 
+    async def count_owned(self, team_id: str, user_id: str) -> int:
+        """Actions the person owns but someone else wrote, counted exactly (a page's total
+        stops at COUNT_BOUND)."""
+        async with self._sessions() as session:
+            return int(await session.scalar(select(func.count()).select_from(RetroActionRow)
+                                            .where(RetroActionRow.team_id == team_id,
+                                                   RetroActionRow.owner_id == user_id,
+                                                   RetroActionRow.author_id != user_id)) or 0)
+
     async def count_authored(self, team_id: str, user_id: str) -> int:
         async with self._sessions() as session:
             return int(await session.scalar(select(func.count()).select_from(RetroActionRow)
