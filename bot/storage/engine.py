@@ -62,6 +62,8 @@ def create_engine(raw_url: str, *, pool_size: int = DEFAULT_POOL_SIZE,
     if url.drivername.startswith("sqlite"):
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        else:  # one connection holds the whole database: no pool to size
+            pool = {}
         engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
                                      **pool)
         _configure_sqlite(engine)

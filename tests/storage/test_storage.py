@@ -71,6 +71,10 @@ def test_create_engine_uses_the_mapped_url_and_makes_the_sqlite_folder(tmp_path)
     assert folder.is_dir()
     postgres = create_engine("postgres://u@127.0.0.1:1/bot")
     assert postgres.url.drivername == "postgresql+asyncpg"
+    # A pool is sized for a file or a server; an in-memory database is one connection.
+    assert create_engine("sqlite:///:memory:", pool_size=2).url.database == ":memory:"
+    assert (postgres.pool.size(), create_engine(f"sqlite:///{folder / 'b.db'}", pool_size=2,
+                                                max_overflow=1).pool.size()) == (5, 2)
 
 
 # ---------------------------------------------------------------------- migrations
