@@ -10,26 +10,28 @@ Slack's own limits: a payload Slack would reject is answered with Slack's error 
 Requests are decoded the way slack_sdk sends them: JSON bodies (chat.*, views.*), form bodies
 (``api_call(data=...)``, where ``blocks``/``view``/``attachments`` are JSON strings), query
 parameters (auth.test, users.info, ...), and the ``Authorization: Bearer`` header for the token.
+Each call is answered by the workspace its token belongs to (see `tokens`), which also plays
+"Add to Slack": the authorize page at ``authorize_url`` and ``oauth.v2.access``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import logging
 from collections import deque
-from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
-from bot.localslack.standin.validation import message_error_codes
+from bot.localslack.standin.response_urls import ResponseUrls
+from bot.localslack.standin.tokens import OAuthApp, TokenBook
 from bot.localslack.standin.wire import (
     RESPONSE_URL,
     Failure,
     RecordedCall,
     Reply,
+    basic_credentials,
     bearer_token,
     decode_json_args,
     failure_response,
@@ -39,14 +41,6 @@ from bot.localslack.standin.workspace import VIEW_METHODS, Workspace
 
 logger = logging.getLogger(__name__)
 
-RESPONSE_URL_MAX_USES = 5
-
-
-@dataclass
-class _ResponseUrl:
-    uses: int = 0
-
-
 class SlackStandIn:
     """Slack's Web API and response URLs, on a loopback port. See the module docstring."""
 
@@ -54,11 +48,12 @@ class SlackStandIn:
         self, *, team_id: str = "T0001", bot_user_id: str = "UBOT", bot_id: str = "BBOT"
     ) -> None:
         self.workspace = Workspace(team_id, bot_user_id, bot_id)
+        self.tokens = TokenBook(self.workspace)
         self.calls: list[RecordedCall] = []
         self.invalid: list[tuple[str, str]] = []
         self._failures: dict[str, deque[Failure]] = {}
-        self._response_urls: dict[str, _ResponseUrl] = {}
-        self._response_ids = itertools.count(1)
+        self._delays: dict[str, float] = {}
+        self._response_urls = ResponseUrls()
         self._changed = asyncio.Condition()
         self._in_flight = 0
         self._last_activity = 0.0
@@ -86,6 +81,7 @@ class SlackStandIn:
             raise RuntimeError("SlackStandIn is already started")
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle_api)
+        app.router.add_get("/oauth/v2/authorize", self._handle_authorize)
         app.router.add_post("/respond/{rid}", self._handle_response_url)
         app.router.add_post("/upload/{file_id}", self._handle_upload)
         runner = web.AppRunner(app, access_log=None)
@@ -107,11 +103,14 @@ class SlackStandIn:
         """The Web API base URL, with a trailing slash, for AsyncWebClient(base_url=...)."""
         return f"{self._started_base()}/api/"
 
+    @property
+    def authorize_url(self) -> str:
+        """Slack's "Add to Slack" page, for AsyncOAuthSettings(authorization_url=...)."""
+        return f"{self._started_base()}/oauth/v2/authorize"
+
     def response_url(self) -> str:
         """A fresh response URL on this server; like Slack's, it accepts at most 5 posts."""
-        rid = str(next(self._response_ids))
-        self._response_urls[rid] = _ResponseUrl()
-        return f"{self._started_base()}/respond/{rid}"
+        return f"{self._started_base()}/respond/{self._response_urls.new()}"
 
     def _started_base(self) -> str:
         if not self._base:
@@ -136,6 +135,28 @@ class SlackStandIn:
         """
         failure = Failure(status=status, error=error, retry_after=retry_after)
         self._failures.setdefault(method, deque()).extend([failure] * times)
+
+    def delay(self, method: str, seconds: float) -> None:
+        """Answer every later call of `method` only after `seconds` (0: at once again)."""
+        self._delays[method] = seconds
+
+    def register_app(self, app: OAuthApp) -> OAuthApp:
+        """An app that can be installed through the authorize page and oauth.v2.access."""
+        self.tokens.apps[app.client_id] = app
+        return app
+
+    def add_workspace(self, team_id: str, *, enterprise_id: str | None = None,
+                      name: str | None = None) -> Workspace:
+        """Another workspace to install to; an id starting with E is an Enterprise Grid org."""
+        return self.tokens.add_workspace(team_id, enterprise_id=enterprise_id, name=name)
+
+    def uninstall(self, team_id: str) -> None:
+        """The workspace (or org) removes the app: every token issued to it stops working."""
+        self.tokens.uninstall(team_id)
+
+    def refuse(self, token: str, error: str = "token_revoked") -> None:
+        """Refuse every call made with `token` from now on with `error`."""
+        self.tokens.revoked[token] = error
 
     def calls_to(self, method: str) -> list[RecordedCall]:
         return [call for call in self.calls if call.method == method]
@@ -225,18 +246,34 @@ class SlackStandIn:
         format_errors = decode_json_args(args)
         await self._record(RecordedCall(method=method, args=args, token=token))
 
+        if self._delays.get(method):
+            await asyncio.sleep(self._delays[method])
         failure = self._take_failure(method)
         if failure is not None:
             return failure_response(failure)
+        if method == "oauth.v2.access":
+            client = basic_credentials(request.headers.get("Authorization", ""))
+            return self._answer(method, self.tokens.exchange(args, client))
         if not token:
             return self._answer(method, Reply.reject("not_authed", "no token was sent"))
+        workspace = self.tokens.resolve(method, token)
+        if isinstance(workspace, Reply):  # a refused token is Slack's answer, not a bad payload
+            return self._answer(method, workspace)
         if format_errors:
             error = "invalid_arguments" if method in VIEW_METHODS else "invalid_blocks_format"
             return self._answer(method, Reply.reject(error, "; ".join(format_errors)))
-        return self._answer(method, self.workspace.dispatch(method, args))
+        reply = workspace.dispatch(method, args)
+        if method == "auth.test":
+            reply.headers.update(self.tokens.scopes_header(token))
+        return self._answer(method, reply)
+
+    async def _handle_authorize(self, request: web.Request) -> web.StreamResponse:
+        status, where = self.tokens.authorize(dict(request.query))
+        if status == 302:
+            raise web.HTTPFound(where)
+        return web.Response(status=status, text=f"Slack could not install the app: {where}")
 
     async def _serve_response_url(self, request: web.Request) -> web.StreamResponse:
-        rid = request.match_info["rid"]
         url = str(request.url)
         raw = await request.read()
         try:
@@ -252,22 +289,8 @@ class SlackStandIn:
         failure = self._take_failure(RESPONSE_URL)
         if failure is not None:
             return failure_response(failure)
-        target = self._response_urls.get(rid)
-        if target is None:
-            reply = Reply.reject("invalid_url", f"unknown response URL {url}", status=404)
-            return self._answer(RESPONSE_URL, reply)
-        if target.uses >= RESPONSE_URL_MAX_USES:
-            reason = f"{url} was already used {RESPONSE_URL_MAX_USES} times"
-            return self._answer(RESPONSE_URL, Reply.reject("used_url", reason, status=404))
-        if format_errors:
-            reply = Reply.reject("invalid_blocks_format", "; ".join(format_errors), status=400)
-            return self._answer(RESPONSE_URL, reply)
-        errors = [] if args.get("delete_original") else message_error_codes(args)
-        if errors:
-            error, reason = errors[0][0], "; ".join(reason for _, reason in errors)
-            return self._answer(RESPONSE_URL, Reply.reject(error, reason, status=400))
-        target.uses += 1
-        return self._answer(RESPONSE_URL, Reply(body={"ok": True}))
+        reply = self._response_urls.answer(request.match_info["rid"], url, args, format_errors)
+        return self._answer(RESPONSE_URL, reply)
 
     # ------------------------------------------------------------------ helpers
 
@@ -278,7 +301,7 @@ class SlackStandIn:
     def _answer(self, method: str, reply: Reply) -> web.Response:
         if reply.invalid_reason is not None:
             self.invalid.append((method, reply.invalid_reason))
-        return web.json_response(reply.body, status=reply.status)
+        return web.json_response(reply.body, status=reply.status, headers=reply.headers)
 
     def _bad_request(self, method: str, reason: str) -> web.Response:
         self.invalid.append((method, reason))

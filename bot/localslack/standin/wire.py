@@ -4,8 +4,9 @@ JSON-encoded blocks/view/attachments, query parameters, the Authorization header
 
 from __future__ import annotations
 
+import base64
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -40,6 +41,7 @@ class Reply:
     body: dict[str, Any]
     status: int = 200
     invalid_reason: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def reject(cls, error: str, reason: str, status: int = 200) -> Reply:
@@ -52,6 +54,19 @@ def bearer_token(header: str) -> str | None:
     if scheme.lower() != "bearer" or not value.strip():
         return None
     return value.strip()
+
+
+def basic_credentials(header: str) -> tuple[str, str] | None:
+    """(client_id, client_secret) of an `Authorization: Basic` header, as oauth.v2.access
+    takes them from slack_sdk."""
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        user, _, password = base64.b64decode(value.strip()).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return user, password
 
 
 async def read_api_args(request: web.Request) -> dict[str, Any]:
