@@ -15,6 +15,7 @@ from bot.domain.schedule.service import ScheduleService
 from bot.domain.standup.reminders import Participants, Reminders
 from bot.domain.standup.schedules import StandupScheduleService
 from bot.domain.standup.service import StandupService
+from bot.domain.workspaces import WorkspaceService
 from knowledge.index import PracticeIndex
 from knowledge.models import Checklist
 
@@ -32,4 +33,5 @@ class Services:
     participants: Participants
     standup_reminders: Reminders
     deliveries: DeliveryLog
+    workspaces: WorkspaceService
     clock: Clock

@@ -18,6 +18,7 @@ from bot.domain.services import Services
 from bot.domain.standup.reminders import Participants, Reminders
 from bot.domain.standup.schedules import StandupScheduleService
 from bot.domain.standup.service import StandupService
+from bot.domain.workspaces import WorkspaceService
 from bot.runtime.errors import StartupError
 from bot.runtime.settings import Settings
 from bot.storage.engine import create_engine, is_reachable, session_factory
@@ -64,6 +65,6 @@ def build_backend(settings: Settings, index: PracticeIndex | None = None,
         standup_schedules=StandupScheduleService(sessions, clock),
         participants=Participants(sessions, clock),
         standup_reminders=Reminders(sessions, clock), deliveries=DeliveryLog(sessions, clock),
-        clock=clock,
+        workspaces=WorkspaceService(sessions, clock, settings.uninstall_grace), clock=clock,
     )
     return Backend(services, engine)

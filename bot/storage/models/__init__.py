@@ -12,9 +12,19 @@ from bot.storage.models.standup_schedule import (
     StandupScheduleRow,
     StandupSkipRow,
 )
+from bot.storage.models.workspaces import (
+    KEPT_ON_PURGE,
+    DepartureRow,
+    WorkspaceTeamRow,
+    slack_bots,
+    slack_installations,
+    slack_oauth_states,
+)
 
 __all__ = [
+    "KEPT_ON_PURGE",
     "Base",
+    "DepartureRow",
     "RetroActionRow",
     "RetroDueReminderRow",
     "RetroScheduleRow",
@@ -29,4 +39,8 @@ __all__ = [
     "StandupSkipRow",
     "StandupTickRow",
     "TeamCounter",
+    "WorkspaceTeamRow",
+    "slack_bots",
+    "slack_installations",
+    "slack_oauth_states",
 ]
