@@ -4,9 +4,9 @@ Run: python -m benchmarks.http [--requests N] [--levels 1,5,20,50] [--warmup N]
 
 Two servers, each in its own process (this file with `--serve bot|floor --port N`), so the load
 generator and the server do not share a core:
-  bot    build_app + bot.runtime.server.web_app/start, what `principlebot serve` runs; its Web
-         API client points at a local SlackStandIn (Bolt calls auth.test once, on the first
-         request)
+  bot    ready_bot + bot.runtime.server.web_app/start, what `principlebot serve` runs; its Web
+         API client points at a local SlackStandIn (the bot token is checked with auth.test
+         once, at start-up)
   floor  a bare Bolt AsyncApp that only acks /principles (same signing secret, same client, same
          web_app wrapper): the framework's cost, the best the bot could do
 At each concurrency level C, C clients share one aiohttp ClientSession (TCPConnector(limit=C),
@@ -48,10 +48,11 @@ from benchmarks.serving import (
 )
 from bot.localslack.signed_requests import Actor, slash_command
 from bot.localslack.standin import SlackStandIn
-from bot.runtime.app import build_app, freeze_startup_objects, web_client
+from bot.runtime.app import freeze_startup_objects, web_client
 from bot.runtime.backend import build_backend
 from bot.runtime.server import EVENTS_PATH, bound_port, start, web_app
 from bot.runtime.settings import Settings
+from bot.runtime.startup import ready_bot
 from knowledge.evaluation import percentile
 
 MODULE = "benchmarks.http"
@@ -109,7 +110,7 @@ async def serve(target: str, port: int) -> None:
                         log_level="WARNING", database_url=f"sqlite:///{scratch}/bench.db")
     settings.require("slack_signing_secret")
     if target == "bot":
-        app = build_app(settings, build_backend(settings).services)
+        app = (await ready_bot(settings, build_backend(settings))).app
     else:
         app = floor_app(settings)
     freeze_startup_objects()  # as `principlebot serve` does, for both targets
@@ -297,7 +298,7 @@ def main() -> None:
             print(f"servers in their own processes, log level WARNING; {os.cpu_count()} CPUs, "
                   f"Python {platform.python_version()}, aiohttp {version('aiohttp')}, "
                   f"slack_bolt {version('slack_bolt')}")
-            print("bot = build_app + web_app (`principlebot serve`); "
+            print("bot = ready_bot + web_app (`principlebot serve`); "
                   "floor = bare AsyncApp that only acks /principles")
             print("latency: client-side, request start to full response; CPU: share of "
                   "one core during the timed run,\nand server CPU time per request")

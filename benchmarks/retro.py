@@ -5,7 +5,7 @@ Run: python -m benchmarks.retro [--requests N] [--levels 1,10,20] [--postgres UR
 Once per database (SQLite: a fresh file in a temp dir; PostgreSQL: --postgres URL, default
 $TEST_DATABASE_URL, schema public dropped and recreated first). Three processes (this file with
 `--serve bot|double --port N`, see benchmarks.serving):
-  bot     build_backend + Backend.prepare + build_app + bot.runtime.server.web_app, what
+  bot     build_backend + Backend.prepare + ready_bot + bot.runtime.server.web_app, what
           `principlebot serve` runs, with DATABASE_URL set
   double  bot.localslack.standin.SlackStandIn (the Web API and the response URLs), plus a small
           control server through which the load generator takes fresh response URLs and waits

@@ -28,10 +28,11 @@ import aiohttp
 from aiohttp import web
 
 from bot.localslack.standin import RESPONSE_URL, SlackStandIn
-from bot.runtime.app import build_app, freeze_startup_objects
+from bot.runtime.app import freeze_startup_objects
 from bot.runtime.backend import build_backend
 from bot.runtime.server import bound_port, start, web_app
 from bot.runtime.settings import Settings
+from bot.runtime.startup import ready_bot
 
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,7 +63,7 @@ async def serve_bot(port: int) -> None:
     bot = build_backend(settings)
     try:
         await bot.prepare()
-        app = build_app(settings, bot.services)
+        app = (await ready_bot(settings, bot)).app
         freeze_startup_objects()  # as `principlebot serve` does
         runner = await start(web_app(app, bot.health), HOST, port)
         print(f"ready {bound_port(runner)}", flush=True)

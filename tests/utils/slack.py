@@ -20,12 +20,13 @@ from urllib.parse import parse_qs
 
 import aiohttp
 
+from bot.domain.clock import Clock, utcnow
 from bot.localslack import signed_requests as slack
 from bot.localslack.standin import RecordedCall, SlackStandIn, message_errors
-from bot.runtime.app import build_app
-from bot.runtime.backend import build_backend
+from bot.runtime.backend import Backend, build_backend
 from bot.runtime.server import EVENTS_PATH, bound_port, start, web_app
 from bot.runtime.settings import Settings
+from bot.runtime.startup import ReadyBot, ready_bot
 from knowledge.index import PracticeIndex
 
 ACTOR = slack.Actor()
@@ -199,24 +200,42 @@ def answers_posted(double: SlackStandIn) -> list[RecordedCall]:
     return double.calls_to("chat.postMessage")
 
 
+@dataclass
+class Served:
+    """A bot served on loopback as `principlebot serve` runs it."""
+
+    base: str  # http://127.0.0.1:PORT
+    ready: ReadyBot
+    backend: Backend
+
+
+@contextlib.asynccontextmanager
+async def serving(settings: Settings, index: PracticeIndex,
+                  clock: Clock | None = None) -> AsyncIterator[Served]:
+    """Services prepared, credentials checked or installations opened (ready_bot), the HTTP
+    server on loopback, as `principlebot serve` does; `clock` for the services."""
+    backend = build_backend(settings, index, clock=clock or utcnow)
+    await backend.prepare()
+    runner = None
+    try:
+        ready = await ready_bot(settings, backend)
+        runner = await start(web_app(ready.app, backend.health), "127.0.0.1", 0)
+        yield Served(f"http://127.0.0.1:{bound_port(runner)}", ready, backend)
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+        await backend.close()
+
+
 @contextlib.asynccontextmanager
 async def serving_bot(double: SlackStandIn, index: PracticeIndex, database_url: str,
                       secret: str | None = None) -> AsyncIterator[BotClient]:
-    """The bot as `principlebot serve` runs it (services prepared, build_app, the HTTP server on
-    loopback) on `database_url`, Slack's side played by `double`; yields a BotClient.
+    """The bot as `principlebot serve` runs it, for one workspace (SLACK_BOT_TOKEN), on
+    `database_url`, Slack's side played by `double`; yields a BotClient.
     Two of these on one database with one secret are two replicas of one Slack app."""
     secret = secret or secrets.token_hex(16)
     settings = Settings(slack_bot_token="xoxb-test", slack_signing_secret=secret,
                         slack_api_url=double.api_url, database_url=database_url)
-    backend = build_backend(settings, index)
-    await backend.prepare()
-    app = build_app(settings, backend.services)
-    runner = await start(web_app(app, backend.health), "127.0.0.1", 0)
-    url = f"http://127.0.0.1:{bound_port(runner)}{EVENTS_PATH}"
-    try:
-        async with aiohttp.ClientSession() as session:
-            yield BotClient(url, secret, double, session)
-            await double.settle()
-    finally:
-        await runner.cleanup()
-        await backend.close()
+    async with serving(settings, index) as served, aiohttp.ClientSession() as session:
+        yield BotClient(served.base + EVENTS_PATH, secret, double, session)
+        await double.settle()

@@ -81,6 +81,7 @@ class TokenBook:
     grants: dict[str, Grant] = field(default_factory=dict)
     refreshes: list[Refresh] = field(default_factory=list)
     revoked: dict[str, str] = field(default_factory=dict)  # other tokens refused, and why
+    lifetimes: dict[str, int] = field(default_factory=dict)  # by workspace, over the app's
     _codes: dict[str, _Code] = field(default_factory=dict)
     _serial: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -201,13 +202,16 @@ class TokenBook:
         if app.token_rotation:
             token = grant.token = token.replace("xoxb-", "xoxe.xoxb-1-", 1)
             grant.refresh_token = f"xoxe-1-{workspace.team_id}-{serial}-{secrets.token_hex(6)}"
-            grant.expires_at = time.time() + app.token_lifetime
+            lifetime = self.lifetimes.get(workspace.team_id, app.token_lifetime)
+            grant.expires_at = time.time() + lifetime
         self.grants[token] = grant
         return grant
 
     def _token_fields(self, grant: Grant) -> dict[str, Any]:
         workspace = grant.workspace
-        enterprise = ({"id": workspace.enterprise_id, "name": f"Org {workspace.enterprise_id}"}
+        org = self.workspaces.get(workspace.enterprise_id or "")
+        enterprise = ({"id": workspace.enterprise_id,
+                       "name": org.team_name if org else f"Org {workspace.enterprise_id}"}
                       if workspace.enterprise_id else None)
         body: dict[str, Any] = {
             "ok": True, "app_id": grant.app.app_id, "token_type": "bot",
