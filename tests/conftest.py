@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.localslack.standin import SlackStandIn
+from bot.localslack.standin import RESPONSE_URL, SlackStandIn
 from bot.storage.engine import create_engine
+from handlers.kit.scopes import METHOD_SCOPES
 from knowledge.index import PracticeIndex
 from knowledge.loader import load_knowledge
 from tests.utils.clock import Clock
@@ -84,10 +85,14 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture
 async def slack_double() -> AsyncIterator[SlackStandIn]:
-    """Slack's Web API and response URLs, on loopback; any invalid payload fails the test."""
+    """Slack's Web API and response URLs, on loopback; any invalid payload fails the test, and
+    so does a call of a Web API method missing from the scope table (handlers.kit.scopes)."""
     double = SlackStandIn()
     await double.start()
     yield double
     await double.settle()
     await double.stop()
     assert double.invalid == [], f"the bot sent payloads Slack would reject: {double.invalid}"
+    unlisted = {call.method for call in double.calls} - METHOD_SCOPES.keys() - {RESPONSE_URL}
+    assert not unlisted, (f"the bot called {sorted(unlisted)}, which handlers/kit/scopes.py "
+                          "does not list with the scopes they need")
