@@ -21,7 +21,7 @@ from handlers.kit.scopes import needed_scopes
 from knowledge.index import PracticeIndex
 from tests.utils.clock import Clock
 from tests.utils.retro import add, everything, posts_to
-from tests.utils.slack import shown
+from tests.utils.slack import ACTOR, serving_bot, shown
 from tests.utils.tables import rows_by_table
 from tests.utils.workspaces import APP, Distributed, serving_workspaces
 
@@ -212,3 +212,16 @@ async def test_an_org_wide_install_serves_the_orgs_workspaces_each_with_its_own_
         assert await bot.installations.for_team("T0011") is None
         for team in ("T0011", "T0012"):  # no grace: both workspaces' data went at once
             assert set((await data_rows(bot, team)).values()) == {0}
+
+
+async def test_with_one_workspace_an_uninstall_is_one_line_and_deletes_nothing(
+        slack_double, index, sqlite_url_copy, caplog):
+    async with serving_bot(slack_double, index, sqlite_url_copy) as one:
+        await add(one, "Publish our code #3")
+        with caplog.at_level(logging.INFO, logger="principlebot"):
+            assert (await one.send(slack.app_uninstalled(ACTOR))).status == 200
+            await slack_double.settle()
+        assert [r.getMessage() for r in caplog.records] == [
+            "uninstalled from T0001: SLACK_BOT_TOKEN no longer works; install the app again "
+            "and set its new token"]
+        assert [a["text"] for a in await everything(one)] == ["Publish our code"]
