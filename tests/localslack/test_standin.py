@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -16,14 +15,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.localslack.standin import SlackStandIn
-
-
-@pytest.fixture
-async def standin() -> AsyncIterator[SlackStandIn]:
-    server = SlackStandIn()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture

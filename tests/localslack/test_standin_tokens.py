@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
@@ -18,14 +17,6 @@ from bot.localslack.standin import OAuthApp, SlackStandIn
 
 APP = OAuthApp("111.222", "s3cret", redirect_url="https://bot.example.org/slack/oauth_redirect")
 SCOPES = "commands,chat:write"
-
-
-@pytest.fixture
-async def standin() -> AsyncIterator[SlackStandIn]:
-    server = SlackStandIn()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 def client(standin: SlackStandIn, token: str | None = None) -> AsyncWebClient:

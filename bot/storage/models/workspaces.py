@@ -29,6 +29,20 @@ from bot.storage.models.base import Base
 KEPT_ON_PURGE = "kept_on_purge"
 """Table.info flag: rows with a team_id that are not the workspace's data to purge."""
 
+
+
+def _bot_columns() -> list[Column]:
+    """The bot's token and ids, in both of slack_sdk's installation tables."""
+    return [
+        Column("bot_token", String(200)),
+        Column("bot_id", String(32)),
+        Column("bot_user_id", String(32)),
+        Column("bot_scopes", String(1000)),
+        Column("bot_refresh_token", String(200)),
+        Column("bot_token_expires_at", DateTime),
+    ]
+
+
 # slack_sdk's AsyncSQLAlchemyInstallationStore: naive UTC DateTime columns, as it writes them.
 slack_installations = Table(
     "slack_installations", Base.metadata,
@@ -40,12 +54,7 @@ slack_installations = Table(
     Column("enterprise_url", String(200)),
     Column("team_id", String(32)),
     Column("team_name", String(200)),
-    Column("bot_token", String(200)),
-    Column("bot_id", String(32)),
-    Column("bot_user_id", String(32)),
-    Column("bot_scopes", String(1000)),
-    Column("bot_refresh_token", String(200)),
-    Column("bot_token_expires_at", DateTime),
+    *_bot_columns(),
     Column("user_id", String(32), nullable=False),
     Column("user_token", String(200)),
     Column("user_scopes", String(1000)),
@@ -72,12 +81,7 @@ slack_bots = Table(
     Column("enterprise_name", String(200)),
     Column("team_id", String(32)),
     Column("team_name", String(200)),
-    Column("bot_token", String(200)),
-    Column("bot_id", String(32)),
-    Column("bot_user_id", String(32)),
-    Column("bot_scopes", String(1000)),
-    Column("bot_refresh_token", String(200)),
-    Column("bot_token_expires_at", DateTime),
+    *_bot_columns(),
     Column("is_enterprise_install", Boolean, default=False, nullable=False),
     Column("installed_at", DateTime, nullable=False, default=func.now()),
     Index("slack_bots_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
