@@ -87,7 +87,7 @@ def build_app(settings: Settings, services: Services, *,
     elif identity is not None:
         authorization = {"authorize": fixed_authorize(identity)}
     else:
-        raise ValueError("build_app needs the bot's identity (one workspace) or workspaces")
+        raise TypeError("build_app needs the bot's identity (one workspace) or workspaces")
     app = AsyncApp(
         client=web_client(settings),
         signing_secret=settings.secret("slack_signing_secret"),
