@@ -87,8 +87,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_socket(_: argparse.Namespace) -> int:
-    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
     settings = _settings()
     settings.require_one_mode()
     if settings.many_workspaces:
@@ -97,6 +95,9 @@ def cmd_socket(_: argparse.Namespace) -> int:
     settings.require("slack_bot_token", "slack_app_token")
 
     async def receive(app: AsyncApp, _: Backend) -> None:
+        # Imported once the tokens are checked: a refused one is said sooner.
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
         await AsyncSocketModeHandler(app, settings.secret("slack_app_token")).start_async()
 
     _run_bot(settings, receive, socket_mode=True)

@@ -1,6 +1,6 @@
 """Start-up as a person sees it, running the real processes against the Slack double: a token
 Slack refuses stops `serve` or `socket` with one line and exit 2, an unreachable Slack is
-retried with one warning line per attempt, mixed modes are refused, and `serve` with
+retried with one warning line per attempt, and `serve` with
 SLACK_CLIENT_ID installs into a workspace and answers it with that workspace's token."""
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from tests.utils.processes import (
     assert_one_line_failure,
     clean_env,
     free_port,
-    run_cli,
     run_cli_async,
     serving,
 )
@@ -65,17 +64,6 @@ async def test_an_unreachable_slack_is_retried_with_one_warning_per_attempt(tmp_
         assert " WARNING principlebot: cannot reach Slack at " + nowhere in line
         assert line.endswith(f"(attempt {attempt})")
     assert "Traceback" not in rest
-
-
-def test_one_workspace_and_many_are_not_mixed(tmp_path):
-    both = clean_env(tmp_path, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET="s3cret",
-                     SLACK_CLIENT_ID="111.222", SLACK_CLIENT_SECRET="x", PORT=str(free_port()))
-    assert_one_line_failure(run_cli("serve", env=both), "SLACK_BOT_TOKEN", "SLACK_CLIENT_ID")
-    half = clean_env(tmp_path, SLACK_SIGNING_SECRET="s3cret", SLACK_CLIENT_ID="111.222")
-    assert_one_line_failure(run_cli("serve", env=half), "SLACK_CLIENT_SECRET")
-    many = clean_env(tmp_path, SLACK_CLIENT_ID="111.222", SLACK_CLIENT_SECRET="x",
-                     SLACK_APP_TOKEN="xapp-1")
-    assert_one_line_failure(run_cli("socket", env=many), "principlebot serve")
 
 
 async def test_serve_installs_into_a_workspace_and_answers_with_its_token(
