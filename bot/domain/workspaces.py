@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock, utcnow
 from bot.storage.dialect import as_utc, insert_for
-from bot.storage.models import DepartureRow, WorkspaceTeamRow
+from bot.storage.models import DepartureRow, WorkspaceTeamRow, slack_oauth_states
 from bot.storage.purge import delete_workspace_rows
 
 DEFAULT_GRACE = dt.timedelta(days=30)
@@ -98,6 +98,15 @@ class WorkspaceService:
                 select(DepartureRow.workspace_id).where(condition)))
             await session.execute(delete(DepartureRow).where(condition))
         return cancelled
+
+    async def forget_spent_install_links(self) -> int:
+        """Delete the OAuth states of "Add to Slack" links nobody finished and that expired:
+        every view of the install page makes one."""
+        now = self._clock().astimezone(dt.UTC).replace(tzinfo=None)  # stored as naive UTC
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                delete(slack_oauth_states).where(slack_oauth_states.c.expire_at < now))
+            return int(result.rowcount or 0)
 
     async def pending(self) -> list[Departure]:
         async with self._sessions() as session:

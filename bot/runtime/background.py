@@ -62,11 +62,12 @@ class Jobs:
 
 
 async def housekeeping(services: Services) -> None:
-    """One hourly pass: forget old deliveries and trash, delete departed workspaces' data when
-    their grace is over."""
+    """One hourly pass: forget old deliveries, trash and expired install links, delete
+    departed workspaces' data when their grace is over."""
     now = services.clock()
     await services.deliveries.forget_older_than(now - KEEP)
     await services.retro_edits.purge_trash(now)
+    await services.workspaces.forget_spent_install_links()
     for departure in await services.workspaces.purge_due():
         if departure.deleted is not None:
             logger.info("%s left on %s: %s", departure.workspace_id,

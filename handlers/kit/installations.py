@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 
 from slack_bolt.authorization import AuthorizeResult
@@ -72,12 +73,16 @@ class Installations(AsyncAuthorize):
     async def installation(self, enterprise_id: str | None,
                            team_id: str | None) -> Installation | None:
         """The installation serving the workspace, its token refreshed when about to expire."""
-        key = (enterprise_id, team_id)
-        lock = self._refreshing.setdefault(key, asyncio.Lock())
-        async with lock:  # one refresh at a time per workspace in this process
+        found = await self._find(enterprise_id, team_id)
+        if found is None or not _expiring(found):
+            return found
+        # One refresh at a time per installation in this process (an org's workspaces share
+        # one); whoever waited finds the refreshed token and keeps it.
+        lock = self._refreshing.setdefault((found.enterprise_id, found.team_id), asyncio.Lock())
+        async with lock:
             found = await self._find(enterprise_id, team_id)
-            if found is None:
-                return None
+            if found is None or not _expiring(found):
+                return found
             refreshed = await self._rotator.perform_token_rotation(
                 installation=found, minutes_before_expiration=REFRESH_MINUTES_BEFORE_EXPIRY)
             if refreshed is None:
@@ -101,3 +106,8 @@ class Installations(AsyncAuthorize):
     async def forget(self, enterprise_id: str | None, team_id: str | None) -> None:
         """The app was uninstalled: delete the installation and its bot tokens."""
         await self.store.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+
+
+def _expiring(installation: Installation) -> bool:
+    expires = installation.bot_token_expires_at
+    return expires is not None and expires <= time.time() + REFRESH_MINUTES_BEFORE_EXPIRY * 60

@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import insert, select
 
 from bot.domain.workspaces import WorkspaceService
 from bot.storage.engine import session_factory
-from bot.storage.models import KEPT_ON_PURGE
+from bot.storage.models import KEPT_ON_PURGE, slack_oauth_states
 from bot.storage.purge import workspace_data_tables
 from tests.utils.clock import START
 from tests.utils.tables import fill_for_team, rows_by_table, tables_with_team
@@ -133,3 +134,14 @@ async def test_seen_records_a_workspace_moving_into_an_org(engine, clock):
 async def test_an_uninstall_names_a_workspace(workspaces):
     with pytest.raises(ValueError, match="workspace"):
         await workspaces.left(None, None)
+
+
+async def test_expired_install_links_are_forgotten(engine, clock, workspaces):
+    naive = clock.now.replace(tzinfo=None)
+    async with engine.begin() as connection:
+        await connection.execute(insert(slack_oauth_states), [
+            {"state": "spent", "expire_at": naive - dt.timedelta(seconds=1)},
+            {"state": "live", "expire_at": naive + dt.timedelta(minutes=9)}])
+    assert await workspaces.forget_spent_install_links() == 1
+    async with engine.connect() as connection:
+        assert list(await connection.scalars(select(slack_oauth_states.c.state))) == ["live"]

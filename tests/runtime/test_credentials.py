@@ -78,7 +78,7 @@ async def test_no_request_waits_for_auth_test_after_start_up(slack_double, index
         loop = asyncio.get_running_loop()
         started = loop.time()
         answer = await bot.answer("how do we avoid vendor lock-in?")
-        assert loop.time() - started < 2
+        assert loop.time() - started < 3.5  # well under the 4 s auth.test would take
         assert "Favouring open standards" in str(answer)
         await bot.event(slack.message_event(ACTOR, "vendor lock-in?", mention=BOT_USER))
         await slack_double.wait_for("chat.postMessage", timeout=2)
