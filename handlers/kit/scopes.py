@@ -20,6 +20,9 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "chat.postEphemeral": ("chat:write",),
     "chat.update": ("chat:write",),
     "chat.getPermalink": (),
+    "conversations.open": ("im:write",),  # the DM a /retro export is sent to
+    "files.getUploadURLExternal": ("files:write",),  # files_upload_v2: the export, as a file
+    "files.completeUploadExternal": ("files:write",),
     "users.info": ("users:read",),
     "views.open": (),
     "views.publish": (),
@@ -46,7 +49,9 @@ SCOPE_REASONS: dict[str, str] = {
                          "invited to",
     "app_mentions:read": "answer \"@principlebot …\" questions in channels",
     "im:history": "read direct messages sent to the bot",
-    "users:read": "read a person's time zone for their weekly prompt schedule",
+    "im:write": "open a direct message to send a person the /retro export they asked for",
+    "files:write": "send /retro export as a file, in a direct message to the person who asked",
+    "users:read": "read people's names and time zones for exports, schedules and reminders",
 }
 
 

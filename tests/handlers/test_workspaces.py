@@ -41,9 +41,10 @@ async def bot(slack_double: SlackStandIn, index: PracticeIndex, database_url: st
 
 
 async def standup_token(bot: Distributed, actor: slack.Actor) -> str:
-    """Run `/standup` in the actor's channel: the token its checklist was posted with."""
+    """Start a stand-up (`/standup new`: another today is fine) in the actor's channel: the
+    token its checklist was posted with."""
     before = len(bot.double.calls_to("chat.postMessage"))
-    reply, _ = await bot.bot.command("", "/standup", actor=actor)
+    reply, _ = await bot.bot.command("new", "/standup", actor=actor)
     assert reply.status == 200, reply.raw
     posted = (await bot.double.wait_for("chat.postMessage", before + 1))[before]
     return posted.token or ""

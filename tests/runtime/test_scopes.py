@@ -38,13 +38,18 @@ SUBSCRIPTION = {"message": "message.im"}
 
 
 @cache
-def api_method(client_method: str) -> str | None:
-    """The Web API method an AsyncWebClient method calls ("chat_postMessage" -> ...)."""
+def api_methods(client_method: str) -> frozenset[str]:
+    """The Web API methods an AsyncWebClient method calls ("chat_postMessage" -> its method;
+    "files_upload_v2" -> the two it is made of)."""
     method = getattr(AsyncWebClient, client_method, None)
     if not inspect.isfunction(method):
-        return None
-    found = re.search(r'api_call\(\s*"([\w.]+)"', inspect.getsource(method))
-    return found.group(1) if found else None
+        return frozenset()
+    source = inspect.getsource(method)
+    direct = re.search(r'api_call\(\s*"([\w.]+)"', source)
+    if direct:
+        return frozenset({direct.group(1)})
+    return frozenset().union(*(api_methods(name) for name in set(
+        re.findall(r"self\.(\w+)\(", source)) if name != client_method))
 
 
 def sources() -> list[Path]:
@@ -59,9 +64,7 @@ def called_methods() -> set[str]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             # Calls, and bound methods handed on to be called (client.auth_test).
             if isinstance(node, ast.Attribute):
-                method = api_method(node.attr)
-                if method:
-                    found.add(method)
+                found |= api_methods(node.attr)
     return found
 
 

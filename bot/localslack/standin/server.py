@@ -24,10 +24,12 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.localslack.standin.recorder import Recorder
 from bot.localslack.standin.response_urls import ResponseUrls
 from bot.localslack.standin.tokens import OAuthApp, TokenBook
 from bot.localslack.standin.wire import (
     RESPONSE_URL,
+    UPLOAD_URL,
     Failure,
     RecordedCall,
     Reply,
@@ -41,7 +43,8 @@ from bot.localslack.standin.workspace import VIEW_METHODS, Workspace
 
 logger = logging.getLogger(__name__)
 
-class SlackStandIn:
+
+class SlackStandIn(Recorder):
     """Slack's Web API and response URLs, on a loopback port. See the module docstring."""
 
     def __init__(
@@ -49,14 +52,10 @@ class SlackStandIn:
     ) -> None:
         self.workspace = Workspace(team_id, bot_user_id, bot_id)
         self.tokens = TokenBook(self.workspace)
-        self.calls: list[RecordedCall] = []
-        self.invalid: list[tuple[str, str]] = []
+        super().__init__()
         self._failures: dict[str, deque[Failure]] = {}
         self._delays: dict[str, float] = {}
         self._response_urls = ResponseUrls()
-        self._changed = asyncio.Condition()
-        self._in_flight = 0
-        self._last_activity = 0.0
         self._runner: web.AppRunner | None = None
         self._base = ""
 
@@ -83,14 +82,14 @@ class SlackStandIn:
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_get("/oauth/v2/authorize", self._handle_authorize)
         app.router.add_post("/respond/{rid}", self._handle_response_url)
-        app.router.add_post("/upload/{file_id}", self._handle_upload)
+        app.router.add_post("/upload/{team_id}/{file_id}", self._handle_upload)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, host, port).start()
         bound_host, bound_port = runner.addresses[0][:2]
         self._runner = runner
         self._base = f"http://{bound_host}:{bound_port}"
-        self.workspace.upload_base = f"{self._base}/upload/"
+        self.tokens.serve_uploads_at(f"{self._base}/upload/")
         self._last_activity = asyncio.get_running_loop().time()
 
     async def stop(self) -> None:
@@ -158,47 +157,6 @@ class SlackStandIn:
         """Refuse every call made with `token` from now on with `error`."""
         self.tokens.revoked[token] = error
 
-    def calls_to(self, method: str) -> list[RecordedCall]:
-        return [call for call in self.calls if call.method == method]
-
-    async def wait_for(
-        self, method: str, count: int = 1, timeout: float = 5.0
-    ) -> list[RecordedCall]:
-        """Wait until at least `count` calls of `method` were recorded; return them all."""
-        try:
-            async with self._changed:
-                await asyncio.wait_for(
-                    self._changed.wait_for(lambda: len(self.calls_to(method)) >= count), timeout
-                )
-        except TimeoutError:
-            seen = [call.method for call in self.calls]
-            raise AssertionError(
-                f"expected {count} call(s) of {method} within {timeout}s, "
-                f"got {len(self.calls_to(method))}; recorded: {seen}"
-            ) from None
-        return self.calls_to(method)
-
-    async def settle(self, quiet: float = 0.15, timeout: float = 5.0) -> None:
-        """Wait until no request has arrived or been in progress for `quiet` seconds."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            now = loop.time()
-            quiet_left = self._last_activity + quiet - now
-            if self._in_flight == 0 and quiet_left <= 0:
-                return
-            if now >= deadline:
-                raise AssertionError(
-                    f"Slack stand-in did not go quiet for {quiet}s within {timeout}s "
-                    f"({len(self.calls)} calls recorded)"
-                )
-            await asyncio.sleep(max(0.005, min(quiet_left, deadline - now, quiet)))
-
-    def clear(self) -> None:
-        """Forget recorded calls and invalid payloads (users, URLs and pending failures stay)."""
-        self.calls.clear()
-        self.invalid.clear()
-
     # ------------------------------------------------------------------ HTTP handlers
 
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
@@ -227,8 +185,10 @@ class SlackStandIn:
         self._begin()
         try:
             content = await request.read()
-            await self._record(RecordedCall(method="files.upload", args={}, url=str(request.url)))
-            if not self.workspace.receive_upload(request.match_info["file_id"], content):
+            await self._record(RecordedCall(method=UPLOAD_URL, args={}, url=str(request.url)))
+            workspace = self.tokens.workspaces.get(request.match_info["team_id"])
+            if workspace is None or not workspace.receive_upload(request.match_info["file_id"],
+                                                                 content):
                 return web.Response(status=404, text="unknown upload URL")
             return web.Response(text=f"OK - {len(content)}")
         finally:
@@ -310,16 +270,3 @@ class SlackStandIn:
     def _internal_error(self, method: str, exc: Exception) -> web.Response:
         self.invalid.append((method, f"stand-in error: {type(exc).__name__}: {exc}"))
         return web.json_response({"ok": False, "error": "internal_error"}, status=500)
-
-    def _begin(self) -> None:
-        self._in_flight += 1
-        self._last_activity = asyncio.get_running_loop().time()
-
-    def _end(self) -> None:
-        self._in_flight -= 1
-        self._last_activity = asyncio.get_running_loop().time()
-
-    async def _record(self, call: RecordedCall) -> None:
-        self.calls.append(call)
-        async with self._changed:
-            self._changed.notify_all()

@@ -82,6 +82,7 @@ class TokenBook:
     refreshes: list[Refresh] = field(default_factory=list)
     revoked: dict[str, str] = field(default_factory=dict)  # other tokens refused, and why
     lifetimes: dict[str, int] = field(default_factory=dict)  # by workspace, over the app's
+    upload_root: str = ""
     _codes: dict[str, _Code] = field(default_factory=dict)
     _serial: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -98,7 +99,15 @@ class TokenBook:
                               enterprise_id=team_id if org else enterprise_id, org=org,
                               name=name or f"Workspace {team_id}")
         self.workspaces[team_id] = workspace
+        if self.upload_root:
+            workspace.upload_base = f"{self.upload_root}{team_id}/"
         return workspace
+
+    def serve_uploads_at(self, root: str) -> None:
+        """Where files.getUploadURLExternal's URLs point: root/TEAM/FILE."""
+        self.upload_root = root
+        for workspace in self.workspaces.values():
+            workspace.upload_base = f"{root}{workspace.team_id}/"
 
     def workspace_of(self, token: str) -> Workspace | None:
         grant = self.grants.get(token)

@@ -14,6 +14,9 @@ from aiohttp import web
 RESPONSE_URL = "response_url"
 """The pseudo-method under which posts to a response URL are recorded and failed."""
 
+UPLOAD_URL = "upload_url"
+"""The pseudo-method under which a file's bytes posted to its upload URL are recorded."""
+
 JSON_ENCODED_ARGS = ("blocks", "view", "attachments")
 
 
