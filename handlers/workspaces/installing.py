@@ -42,6 +42,14 @@ class InstallFlow(AsyncOAuthFlow):
         return pages.install_page(url, {scope: SCOPE_REASONS[scope]
                                         for scope in self.settings.scopes or []})
 
+    async def store_installation(self, request: AsyncBoltRequest,
+                                 installation: Installation) -> None:
+        # An org-wide install is found by its org alone (team None): should Slack name the
+        # workspace it was started from, storing it would hide the install from every lookup.
+        if installation.is_enterprise_install:
+            installation.team_id = None
+        await super().store_installation(request, installation)
+
     async def build_authorize_url(self, state: str, request: AsyncBoltRequest) -> str:
         # `?team=` preselects the workspace; quoted, so it cannot add parameters of its own.
         team = (request.query.get("team") or [None])[0]

@@ -200,14 +200,16 @@ async def test_a_rotating_token_is_refreshed_before_it_expires(
         assert len(slack_double.tokens.refreshes) == 1
 
 
+@pytest.mark.parametrize("named", [None, "T0011"], ids=["no-team", "team-named"])
 async def test_an_org_wide_install_serves_the_orgs_workspaces_each_with_its_own_data(
-        slack_double, index, database_url, clock, caplog):
+        slack_double, index, sqlite_url_copy, clock, caplog, named):
     slack_double.add_workspace("E0001", name="Government")
+    slack_double.tokens.org_install_team = named  # as some org-wide installs were seen to
     home_office = slack.Actor(team_id="T0011", user_id="U0011", enterprise_id="E0001",
                               org_install=True)
     tax_office = slack.Actor(team_id="T0012", user_id="U0012", enterprise_id="E0001",
                              org_install=True)
-    async with serving_workspaces(slack_double, index, database_url, clock,
+    async with serving_workspaces(slack_double, index, sqlite_url_copy, clock,
                                   grace_days=0) as bot:
         page = await bot.install(team="E0001")
         assert "principlebot is now in Government" in page.text

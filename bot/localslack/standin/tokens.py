@@ -83,6 +83,8 @@ class TokenBook:
     revoked: dict[str, str] = field(default_factory=dict)  # other tokens refused, and why
     lifetimes: dict[str, int] = field(default_factory=dict)  # by workspace, over the app's
     upload_root: str = ""
+    # Some org-wide installs were reported to name the workspace they were started from.
+    org_install_team: str | None = None
     _codes: dict[str, _Code] = field(default_factory=dict)
     _serial: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -226,8 +228,10 @@ class TokenBook:
             "ok": True, "app_id": grant.app.app_id, "token_type": "bot",
             "access_token": grant.token, "scope": ",".join(grant.scopes),
             "bot_user_id": workspace.bot_user_id,
-            "team": None if workspace.org else {"id": workspace.team_id,
-                                                "name": workspace.team_name},
+            "team": ({"id": self.org_install_team, "name": workspace.team_name}
+                     if workspace.org and self.org_install_team else
+                     None if workspace.org else {"id": workspace.team_id,
+                                                 "name": workspace.team_name}),
             "enterprise": enterprise, "is_enterprise_install": workspace.org,
         }
         if grant.refresh_token:
