@@ -216,7 +216,7 @@ async def serving_bot(double: SlackStandIn, index: PracticeIndex, database_url: 
     try:
         async with aiohttp.ClientSession() as session:
             yield BotClient(url, secret, double, session)
-            await double.settle()
+            await double.settle(quiet=0.05)
     finally:
         await runner.cleanup()
         await backend.close()
