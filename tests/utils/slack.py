@@ -9,6 +9,8 @@ stand-in's Block Kit validation (acks never pass through the stand-in).
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import json
 import re
 import secrets
@@ -72,6 +74,19 @@ class BotClient:
             errors = message_errors(body)
             assert not errors, f"the ack carries a message Slack would reject: {errors}"
         return Reply(status, raw, body)
+
+    async def post_raw(self, body: bytes, headers: dict[str, str]) -> Reply:
+        """Post exactly these bytes and headers (a malformed or forged request)."""
+        async with self.session.post(self.url, data=body, headers=headers) as response:
+            return Reply(response.status, await response.text())
+
+    def signed_headers(self, body: bytes, content_type: str,
+                       timestamp: str | None = None) -> dict[str, str]:
+        """Slack's headers for `body`, signed with the bot's secret (any bytes, any stamp)."""
+        stamp = timestamp if timestamp is not None else str(int(time.time()))
+        mac = hmac.new(self.secret.encode(), f"v0:{stamp}:".encode() + body, hashlib.sha256)
+        return {"Content-Type": content_type, "X-Slack-Request-Timestamp": stamp,
+                "X-Slack-Signature": f"v0={mac.hexdigest()}"}
 
     async def command(self, text: str, command: str = "/principles",
                       actor: slack.Actor | None = None) -> tuple[Reply, str]:
