@@ -1,8 +1,9 @@
 """build_app(settings) -> the slack_bolt AsyncApp with every feature's listeners registered.
 
 Request signature verification stays on in every mode; the Web API client talks to
-SLACK_API_URL and retries rate-limited (429) and failed-connection calls with back-off (not
-5xx: a post Slack answered 500 may have gone through, and posts are not idempotent).
+SLACK_API_URL on the process's one HTTP session and retries as handlers.kit.http says (429s
+within a ceiling, connections that never reached Slack; not 5xx: a post Slack answered 500 may
+have gone through, and posts are not idempotent).
 """
 
 from __future__ import annotations
@@ -12,17 +13,12 @@ import logging
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
 from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
 from bot.domain.services import Services
 from bot.runtime.settings import Settings
-
-WEB_API_TIMEOUT_SECONDS = 10
+from handlers.kit.http import HTTP_TIMEOUT_SECONDS, shared_session, web_api_retries
 
 
 class _TokenNoticeFilter(logging.Filter):
@@ -41,12 +37,17 @@ def web_client(settings: Settings) -> AsyncWebClient:
     return AsyncWebClient(
         token=settings.secret("slack_bot_token") or None,
         base_url=settings.slack_api_url,
-        timeout=WEB_API_TIMEOUT_SECONDS,
-        retry_handlers=[
-            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-        ],
+        timeout=HTTP_TIMEOUT_SECONDS,
+        session=shared_session(),
+        retry_handlers=web_api_retries(),
     )
+
+
+async def close_app(app: AsyncApp) -> None:
+    """Close the HTTP session the app's Slack calls share."""
+    session = app.client.session
+    if session is not None and not session.closed:
+        await session.close()
 
 
 def build_app(settings: Settings, services: Services, *,

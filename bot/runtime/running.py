@@ -43,7 +43,7 @@ def _run_bot(settings: Settings, receive: Callable[[AsyncApp, Backend], Awaitabl
              *, socket_mode: bool = False) -> None:
     """Start-up shared by serve and socket: services, migrations, the app, background tasks;
     then `receive` takes Slack's requests until the process is stopped."""
-    from bot.runtime.app import build_app, freeze_startup_objects
+    from bot.runtime.app import build_app, close_app, freeze_startup_objects
     from bot.runtime.backend import build_backend
     from bot.runtime.background import background_tasks
 
@@ -55,8 +55,11 @@ def _run_bot(settings: Settings, receive: Callable[[AsyncApp, Backend], Awaitabl
             await backend.prepare()
             app = build_app(settings, backend.services, socket_mode=socket_mode)
             freeze_startup_objects()
-            async with background_tasks(app, backend.services):
-                await receive(app, backend)
+            try:
+                async with background_tasks(app, backend.services):
+                    await receive(app, backend)
+            finally:
+                await close_app(app)
         finally:
             await backend.close()
 

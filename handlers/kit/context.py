@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.domain.services import Services
-from handlers.kit.replies import CheckedRespond
+from handlers.kit.http import Respond
 
 SERVICES = "principlebot_services"
 
@@ -19,14 +19,15 @@ Middleware = Callable[..., Awaitable[None]]
 
 
 def provide(services: Services) -> Middleware:
-    """A middleware putting `services` on every request's context, and a `respond` that logs
-    a response URL's refusals."""
+    """A middleware putting `services` on every request's context, and a `respond` on the
+    Web API client's session that retries within a ceiling and logs a refusal."""
 
     async def middleware(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
                          ) -> None:
         context[SERVICES] = services
         if context.response_url:
-            context["respond"] = CheckedRespond(response_url=context.response_url)
+            session = context.client.session if context.client else None
+            context["respond"] = Respond(response_url=context.response_url, session=session)
         await next()
 
     return middleware

@@ -24,7 +24,7 @@ import aiohttp
 
 from bot.localslack import signed_requests as slack
 from bot.localslack.standin import RecordedCall, SlackStandIn, message_errors
-from bot.runtime.app import build_app
+from bot.runtime.app import build_app, close_app
 from bot.runtime.backend import build_backend
 from bot.runtime.server import EVENTS_PATH, bound_port, start, web_app
 from bot.runtime.settings import Settings
@@ -234,4 +234,5 @@ async def serving_bot(double: SlackStandIn, index: PracticeIndex, database_url: 
             await double.settle(quiet=0.05)
     finally:
         await runner.cleanup()
+        await close_app(app)
         await backend.close()

@@ -218,12 +218,14 @@ class SlackStandIn:
         try:
             args = await read_api_args(request)
         except ValueError as exc:
-            await self._record(RecordedCall(method=method, args={}, token=token))
+            await self._record(RecordedCall(method=method, args={}, token=token,
+                                            peer=_peer(request)))
             return self._bad_request(method, f"unreadable request body: {exc}")
         if "token" in args:
             token = str(args.pop("token"))
         format_errors = decode_json_args(args)
-        await self._record(RecordedCall(method=method, args=args, token=token))
+        await self._record(RecordedCall(method=method, args=args, token=token,
+                                        peer=_peer(request)))
 
         failure = self._take_failure(method)
         if failure is not None:
@@ -244,10 +246,12 @@ class SlackStandIn:
             if not isinstance(args, dict):
                 raise ValueError("the body is not a JSON object")
         except ValueError as exc:
-            await self._record(RecordedCall(method=RESPONSE_URL, args={}, url=url))
+            await self._record(RecordedCall(method=RESPONSE_URL, args={}, url=url,
+                                            peer=_peer(request)))
             return self._bad_request(RESPONSE_URL, f"unreadable response_url body: {exc}")
         format_errors = decode_json_args(args)
-        await self._record(RecordedCall(method=RESPONSE_URL, args=args, url=url))
+        await self._record(RecordedCall(method=RESPONSE_URL, args=args, url=url,
+                                        peer=_peer(request)))
 
         failure = self._take_failure(RESPONSE_URL)
         if failure is not None:
@@ -300,3 +304,9 @@ class SlackStandIn:
         self.calls.append(call)
         async with self._changed:
             self._changed.notify_all()
+
+
+def _peer(request: web.Request) -> str:
+    """The caller's address and port: calls made on one kept-alive connection share it."""
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    return f"{peer[0]}:{peer[1]}" if peer else ""

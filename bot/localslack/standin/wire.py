@@ -24,6 +24,7 @@ class RecordedCall:
     args: dict[str, Any]  # decoded arguments; "blocks", "view", "attachments" decoded from JSON
     url: str = ""  # for response_url calls: the full URL posted to
     token: str | None = None
+    peer: str = ""  # the caller's address:port, the same for calls on one connection
 
 
 @dataclass
