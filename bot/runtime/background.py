@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from slack_bolt.async_app import AsyncApp
 
 from bot.domain.deliveries import KEEP
+from bot.domain.forms import KEEP as FORMS_KEEP
 from bot.domain.services import Services
 from handlers.kit.clients import OneWorkspace, TeamClients
 from handlers.prompts.delivery import make_runner
@@ -61,6 +62,7 @@ def jobs_for(clients: TeamClients, services: Services) -> Jobs:
     async def housekeeping() -> None:
         now = services.clock()
         await services.deliveries.forget_older_than(now - KEEP)
+        await services.forms.forget_older_than(now - FORMS_KEEP)
         await services.retro_edits.purge_trash(now)
 
     return Jobs({

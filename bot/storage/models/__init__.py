@@ -2,6 +2,7 @@
 
 from bot.storage.models.base import Base
 from bot.storage.models.deliveries import SlackDeliveryRow
+from bot.storage.models.forms import OpenFormRow
 from bot.storage.models.retro import RetroActionRow, RetroTagRow, TeamCounter
 from bot.storage.models.retro_followup import RetroDueReminderRow, RetroTrashRow
 from bot.storage.models.schedule import RetroScheduleRow
@@ -15,6 +16,7 @@ from bot.storage.models.standup_schedule import (
 
 __all__ = [
     "Base",
+    "OpenFormRow",
     "RetroActionRow",
     "RetroDueReminderRow",
     "RetroScheduleRow",
