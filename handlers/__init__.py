@@ -10,12 +10,14 @@ from handlers.ask import listeners as ask
 from handlers.home import listeners as home
 from handlers.kit.context import provide
 from handlers.kit.failures import on_listener_error
+from handlers.kit.screen import screen
 from handlers.retro import listeners as retro
 from handlers.standup import listeners as standup
 
 
 def register(app: AsyncApp, services: Services) -> None:
     """Give every request the bot's services, answer every failure, attach every feature."""
+    app.use(screen)
     app.use(provide(services))
     app.error(on_listener_error)
     for feature in (ask, retro, home, standup):

@@ -58,11 +58,12 @@ async def test_retry_after_past_the_ceiling_is_not_waited_for(bot, caplog):
 
 
 async def test_web_api_calls_and_response_url_posts_share_one_connection(bot, index):
-    for _ in range(3):
+    for round_ in range(1, 4):
         await pick_second_answer(bot, index)
         event = slack.message_event(ACTOR, QUESTION, mention=BOT_USER)
         assert (await bot.event(event)).status == 200
-        await bot.double.settle(quiet=0.05)
+        await bot.double.wait_for("response_url", round_)
+        await bot.double.wait_for("chat.postMessage", round_)
     calls = bot.double.calls_to("response_url") + bot.double.calls_to("chat.postMessage")
     assert len(calls) == 6
     # A session per post opened a connection per post; one shared session keeps one alive.

@@ -56,6 +56,8 @@ class BotClient:
     double: SlackStandIn
     session: aiohttp.ClientSession
     actor: slack.Actor = field(default_factory=lambda: ACTOR)
+    # The ack of each command, by the command's response URL: what the person saw first.
+    acks: dict[str, Reply] = field(default_factory=dict)
 
     async def send(self, request: slack.SlackRequest, *, secret: str | None = None,
                    timestamp: int | None = None, retry_num: int | None = None) -> Reply:
@@ -93,7 +95,9 @@ class BotClient:
         """Run a slash command; returns the ack and the response URL Slack gave the command."""
         response_url = self.double.response_url()
         request = slack.slash_command(actor or self.actor, command, text, response_url)
-        return await self.send(request), response_url
+        reply = await self.send(request)
+        self.acks[response_url] = reply
+        return reply, response_url
 
     async def answer(self, text: str) -> dict[str, Any]:
         """`/principles text`, checked to be acknowledged with a message; that message."""

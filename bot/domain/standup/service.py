@@ -14,7 +14,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, delete, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -32,7 +32,12 @@ from bot.domain.standup.values import (
     Summary,
 )
 from bot.storage.dialect import as_utc, insert_for
-from bot.storage.models import StandupResponseRow, StandupRunRow, StandupTickRow
+from bot.storage.models import (
+    StandupReminderRow,
+    StandupResponseRow,
+    StandupRunRow,
+    StandupTickRow,
+)
 from knowledge.models import Checklist, ChecklistItem
 
 GONE = "This stand-up no longer exists."
@@ -111,20 +116,29 @@ class StandupService:
                 row.remind_at = moment
 
     @staticmethod
-    def _run(team_id: str, run_id: int, channel_id: str | None) -> Select[tuple[StandupRunRow]]:
-        """The run, when it belongs to the team and (given one) the channel a click came from:
-        a run id from a button is believed only where the run's own row agrees."""
+    def _run(team_id: str, run_id: int, channel_id: str | None,
+             person: str | None = None) -> Select[tuple[StandupRunRow]]:
+        """The run, when it belongs to the team and (given one) the channel a click came from,
+        or `person` was reminded of it in their DM: a run id from a button is believed only
+        where the stored rows agree."""
         if not is_row_number(run_id):
             raise RunNotFound(GONE)
         query = select(StandupRunRow).where(StandupRunRow.id == run_id,
                                             StandupRunRow.team_id == team_id)
         if channel_id is not None:
-            query = query.where(StandupRunRow.channel_id == channel_id)
+            reachable = StandupRunRow.channel_id == channel_id
+            if person:
+                reachable = or_(reachable, exists().where(
+                    StandupReminderRow.run_id == StandupRunRow.id,
+                    StandupReminderRow.user_id == person))
+            query = query.where(reachable)
         return query
 
     async def _locked_run(self, session: AsyncSession, team_id: str, run_id: int,
-                          channel_id: str | None = None) -> StandupRunRow:
-        row = await session.scalar(self._run(team_id, run_id, channel_id).with_for_update())
+                          channel_id: str | None = None, person: str | None = None
+                          ) -> StandupRunRow:
+        row = await session.scalar(
+            self._run(team_id, run_id, channel_id, person).with_for_update())
         if row is None:
             raise RunNotFound(GONE)
         return row
@@ -167,7 +181,7 @@ class StandupService:
         shared message; with `version_seen` None, `selected` is the person's complete set
         (their own copy of the checklist, drawn with their ticks)."""
         async with writing(self._sessions, team_id, self._clock) as session:
-            run = await self._locked_run(session, team_id, run_id, channel_id)
+            run = await self._locked_run(session, team_id, run_id, channel_id, user_id)
             known = {item.id for item in _checklist_from_json(run.checklist_json).items}
             chosen = {item for item in selected if item in known}
             response = await self._response(session, team_id, run_id, user_id)
@@ -202,7 +216,7 @@ class StandupService:
         if not is_storable(note):
             raise StandupError(f"I can't save this note: {UNSTORABLE}.")
         async with writing(self._sessions, team_id, self._clock) as session:
-            await self._locked_run(session, team_id, run_id, channel_id)
+            await self._locked_run(session, team_id, run_id, channel_id, user_id)
             response = await self._response(session, team_id, run_id, user_id)
             response.blocked = True
             response.note = note or None
@@ -212,15 +226,15 @@ class StandupService:
     async def set_done(self, team_id: str, run_id: int, user_id: str, *,
                        channel_id: str | None = None) -> None:
         async with writing(self._sessions, team_id, self._clock) as session:
-            await self._locked_run(session, team_id, run_id, channel_id)
+            await self._locked_run(session, team_id, run_id, channel_id, user_id)
             response = await self._response(session, team_id, run_id, user_id)
             response.done = True
             response.updated_at = self._clock()
 
-    async def summary(self, team_id: str, run_id: int, *,
-                      channel_id: str | None = None) -> Summary:
+    async def summary(self, team_id: str, run_id: int, *, channel_id: str | None = None,
+                      person: str | None = None) -> Summary:
         async with self._sessions() as session:
-            row = await session.scalar(self._run(team_id, run_id, channel_id))
+            row = await session.scalar(self._run(team_id, run_id, channel_id, person))
             if row is None:
                 raise RunNotFound(GONE)
             responses = (await session.scalars(select(StandupResponseRow).where(

@@ -224,8 +224,8 @@ class SlackStandIn:
         if "token" in args:
             token = str(args.pop("token"))
         format_errors = decode_json_args(args)
-        await self._record(RecordedCall(method=method, args=args, token=token,
-                                        peer=_peer(request)))
+        call = RecordedCall(method=method, args=args, token=token, peer=_peer(request))
+        await self._record(call)
 
         failure = self._take_failure(method)
         if failure is not None:
@@ -235,7 +235,9 @@ class SlackStandIn:
         if format_errors:
             error = "invalid_arguments" if method in VIEW_METHODS else "invalid_blocks_format"
             return self._answer(method, Reply.reject(error, "; ".join(format_errors)))
-        return self._answer(method, self.workspace.dispatch(method, args))
+        reply = self.workspace.dispatch(method, args)
+        call.response = reply.body
+        return self._answer(method, reply)
 
     async def _serve_response_url(self, request: web.Request) -> web.StreamResponse:
         rid = request.match_info["rid"]
