@@ -18,12 +18,12 @@ import asyncio
 import itertools
 import json
 import logging
-from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
+from bot.localslack.standin.faults import Faults
 from bot.localslack.standin.validation import message_error_codes
 from bot.localslack.standin.wire import (
     RESPONSE_URL,
@@ -56,7 +56,7 @@ class SlackStandIn:
         self.workspace = Workspace(team_id, bot_user_id, bot_id)
         self.calls: list[RecordedCall] = []
         self.invalid: list[tuple[str, str]] = []
-        self._failures: dict[str, deque[Failure]] = {}
+        self.faults = Faults()
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._response_ids = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -120,22 +120,23 @@ class SlackStandIn:
 
     # ------------------------------------------------------------------ test controls
 
-    def fail_next(
-        self,
-        method: str,
-        *,
-        status: int = 200,
-        error: str | None = None,
-        retry_after: int | None = None,
-        times: int = 1,
-    ) -> None:
+    def fail_next(self, method: str, *, status: int = 200, error: str | None = None,
+                  retry_after: int | None = None, times: int = 1) -> None:
         """Make the next `times` calls of `method` (or "response_url") fail.
 
         With `retry_after`: 429, a Retry-After header and error "ratelimited". With status >= 500:
         that status and a plain-text body. Otherwise: `status` with {"ok": false, "error": error}.
         """
-        failure = Failure(status=status, error=error, retry_after=retry_after)
-        self._failures.setdefault(method, deque()).extend([failure] * times)
+        self.faults.fail(method, Failure(status=status, error=error, retry_after=retry_after),
+                         times)
+
+    def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` `seconds` late, having carried them out."""
+        self.faults.delay(method, seconds, times)
+
+    def cut_next(self, method: str, *, times: int = 1) -> None:
+        """Carry out the next `times` calls of `method`, then drop the connection unanswered."""
+        self.faults.cut(method, times)
 
     def calls_to(self, method: str) -> list[RecordedCall]:
         return [call for call in self.calls if call.method == method]
@@ -185,6 +186,8 @@ class SlackStandIn:
         self._begin()
         try:
             return await self._serve_api(method, request)
+        except ConnectionResetError:
+            raise  # a cut asked for (faults): the caller hears nothing
         except Exception as exc:  # a bug here must not look like a dropped connection
             logger.exception("Slack stand-in failed on %s", method)
             return self._internal_error(method, exc)
@@ -195,6 +198,8 @@ class SlackStandIn:
         self._begin()
         try:
             return await self._serve_response_url(request)
+        except ConnectionResetError:
+            raise
         except Exception as exc:
             logger.exception("Slack stand-in failed on a response_url post")
             return self._internal_error(RESPONSE_URL, exc)
@@ -227,7 +232,7 @@ class SlackStandIn:
         call = RecordedCall(method=method, args=args, token=token, peer=_peer(request))
         await self._record(call)
 
-        failure = self._take_failure(method)
+        failure = self.faults.failure(method)
         if failure is not None:
             return failure_response(failure)
         if not token:
@@ -237,6 +242,7 @@ class SlackStandIn:
             return self._answer(method, Reply.reject(error, "; ".join(format_errors)))
         reply = self.workspace.dispatch(method, args)
         call.response = reply.body
+        await self.faults.after_carrying_out(method, request)
         return self._answer(method, reply)
 
     async def _serve_response_url(self, request: web.Request) -> web.StreamResponse:
@@ -255,7 +261,7 @@ class SlackStandIn:
         await self._record(RecordedCall(method=RESPONSE_URL, args=args, url=url,
                                         peer=_peer(request)))
 
-        failure = self._take_failure(RESPONSE_URL)
+        failure = self.faults.failure(RESPONSE_URL)
         if failure is not None:
             return failure_response(failure)
         target = self._response_urls.get(rid)
@@ -273,13 +279,10 @@ class SlackStandIn:
             error, reason = errors[0][0], "; ".join(reason for _, reason in errors)
             return self._answer(RESPONSE_URL, Reply.reject(error, reason, status=400))
         target.uses += 1
+        await self.faults.after_carrying_out(RESPONSE_URL, request)
         return self._answer(RESPONSE_URL, Reply(body={"ok": True}))
 
     # ------------------------------------------------------------------ helpers
-
-    def _take_failure(self, method: str) -> Failure | None:
-        queue = self._failures.get(method)
-        return queue.popleft() if queue else None
 
     def _answer(self, method: str, reply: Reply) -> web.Response:
         if reply.invalid_reason is not None:
