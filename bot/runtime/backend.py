@@ -42,16 +42,16 @@ class Backend:
     engine: AsyncEngine
     _probing: asyncio.Task[None] | None = field(default=None, repr=False)
 
-    async def prepare(self) -> None:
-        """Check the database answers, then apply migrations; one line naming the database
-        (never its password) when either fails."""
+    async def prepare(self, reach_seconds: float = REACH_SECONDS) -> None:
+        """Check the database answers within `reach_seconds`, then apply migrations; one line
+        naming the database (never its password) when either fails."""
         where = self.engine.url.render_as_string(hide_password=True)
         try:
-            async with asyncio.timeout(REACH_SECONDS):
+            async with asyncio.timeout(reach_seconds):
                 await probe(self.engine)
         except TimeoutError:
             raise StartupError(f"cannot reach the database ({where}): no answer within "
-                               f"{REACH_SECONDS:.0f} s") from None
+                               f"{reach_seconds:g} s") from None
         except (OSError, DBAPIError) as error:
             raise StartupError(f"cannot reach the database ({where}): {_reason(error)}"
                                ) from None

@@ -104,7 +104,7 @@ async def answer_command(ack: AsyncAck, respond: AsyncRespond, work: Awaitable[R
         else:
             await ack()
     else:
-        await ack(text=STILL_WORKING)
+        await ack(text=STILL_WORKING, response_type="ephemeral")
         reply = await task
         if reply.message:
             await respond(**reply.message, response_type="ephemeral", replace_original=True)
