@@ -33,7 +33,7 @@ from knowledge.index import PracticeIndex
 from knowledge.loader import default_checklists, default_knowledge
 
 REACH_SECONDS = 10.0
-HEALTH_SECONDS = 0.8
+HEALTH_SECONDS = 0.5
 
 
 @dataclass

@@ -38,14 +38,16 @@ class Faults:
         queue = self._failures.get(method)
         return queue.popleft() if queue else None
 
-    async def after_carrying_out(self, method: str, request: web.Request) -> None:
-        """Hold the answer back, or cut the connection, as asked for this call."""
+    async def after_carrying_out(self, method: str, request: web.Request) -> bool:
+        """Hold the answer back, or cut the connection, as asked for this call; True when the
+        connection was cut (there is nobody left to answer)."""
         queue = self._after.get(method)
         if not queue:
-            return
+            return False
         fault = queue.popleft()
         if fault is None:
             if request.transport is not None:
                 request.transport.abort()
-            raise ConnectionResetError(f"the stand-in cut the connection of {method}")
+            return True
         await asyncio.sleep(fault.seconds)
+        return False

@@ -186,8 +186,6 @@ class SlackStandIn:
         self._begin()
         try:
             return await self._serve_api(method, request)
-        except ConnectionResetError:
-            raise  # a cut asked for (faults): the caller hears nothing
         except Exception as exc:  # a bug here must not look like a dropped connection
             logger.exception("Slack stand-in failed on %s", method)
             return self._internal_error(method, exc)
@@ -198,8 +196,6 @@ class SlackStandIn:
         self._begin()
         try:
             return await self._serve_response_url(request)
-        except ConnectionResetError:
-            raise
         except Exception as exc:
             logger.exception("Slack stand-in failed on a response_url post")
             return self._internal_error(RESPONSE_URL, exc)
@@ -242,7 +238,8 @@ class SlackStandIn:
             return self._answer(method, Reply.reject(error, "; ".join(format_errors)))
         reply = self.workspace.dispatch(method, args)
         call.response = reply.body
-        await self.faults.after_carrying_out(method, request)
+        if await self.faults.after_carrying_out(method, request):
+            return web.Response()  # written to nobody: the connection is gone
         return self._answer(method, reply)
 
     async def _serve_response_url(self, request: web.Request) -> web.StreamResponse:
@@ -279,7 +276,8 @@ class SlackStandIn:
             error, reason = errors[0][0], "; ".join(reason for _, reason in errors)
             return self._answer(RESPONSE_URL, Reply.reject(error, reason, status=400))
         target.uses += 1
-        await self.faults.after_carrying_out(RESPONSE_URL, request)
+        if await self.faults.after_carrying_out(RESPONSE_URL, request):
+            return web.Response()
         return self._answer(RESPONSE_URL, Reply(body={"ok": True}))
 
     # ------------------------------------------------------------------ helpers
