@@ -63,6 +63,8 @@ BACKGROUND_WRITES = {
     "bot.domain.forms": {"forget_older_than"},
     "bot.domain.retro.due": {"_claim", "_unclaim"},
     "bot.domain.retro.editing": {"purge_trash"},
+    # A new action claims its request with its own request_key, unique in its team.
+    "bot.domain.retro.numbering": {"_in_one_transaction"},
     "bot.domain.schedule.claims": {"claim_row", "release_row", "pause_row"},
     "bot.domain.schedule.service": {"pause", "claim", "release"},
     "bot.domain.standup.reminders": {"_claim_run", "_release_run", "_claim_person",

@@ -1,7 +1,7 @@
 """Open forms: where each modal was opened and what it is about, for judging its submission.
 
 Revision ID: 0010
-Revises: 0021
+Revises: 0040
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0021"
+down_revision = "0040"
 branch_labels = None
 depends_on = None
 
