@@ -16,7 +16,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -79,23 +79,33 @@ def database_failure(error: BaseException) -> str | None:
     return None
 
 
+Answer = TypeVar("Answer")
+
+
+async def _settled(work: Awaitable[Answer], *, replayed: Answer,
+                   refused: Callable[[DomainError], Answer],
+                   failed: Callable[[str], Answer]) -> Answer:
+    """What `work` answers, its failures turned into answers: a replay into `replayed`, an
+    error the person can fix into `refused(error)`, the database's into `failed(line)`."""
+    try:
+        return await work
+    except Replayed:
+        return replayed
+    except DomainError as error:
+        return refused(error)
+    except Exception as error:
+        line = database_failure(error)
+        if line is None:
+            raise
+        logger.warning("work failed on the database: %r", error)
+        return failed(line)
+
+
 async def answer_command(ack: AsyncAck, respond: AsyncRespond, work: Awaitable[Reply],
                          explain: Callable[[DomainError], str]) -> None:
-    async def settled() -> Reply:
-        try:
-            return await work
-        except Replayed:
-            return Reply()
-        except DomainError as error:
-            return Reply({"text": error_text(explain(error))})
-        except Exception as error:
-            line = database_failure(error)
-            if line is None:
-                raise
-            logger.warning("a command's work failed on the database: %r", error)
-            return Reply({"text": error_text(line)})
-
-    task = asyncio.ensure_future(settled())
+    task = asyncio.ensure_future(_settled(
+        work, replayed=Reply(), refused=lambda error: Reply({"text": error_text(explain(error))}),
+        failed=lambda line: Reply({"text": error_text(line)})))
     done, _ = await asyncio.wait({task}, timeout=ACK_SECONDS)
     if done:
         reply = task.result()
@@ -115,21 +125,10 @@ async def answer_command(ack: AsyncAck, respond: AsyncRespond, work: Awaitable[R
 async def answer_submission(ack: AsyncAck, client: AsyncWebClient, view_id: str,
                             work: Awaitable[Submitted],
                             field_of: Callable[[DomainError], str]) -> None:
-    async def settled() -> Submitted:
-        try:
-            return await work
-        except Replayed:
-            return Submitted()
-        except DomainError as error:
-            return Submitted(errors={field_of(error): str(error)}, notice=str(error))
-        except Exception as error:
-            line = database_failure(error)
-            if line is None:
-                raise
-            logger.warning("a form's work failed on the database: %r", error)
-            return Submitted(errors={"": line}, notice=line)
-
-    task = asyncio.ensure_future(settled())
+    task = asyncio.ensure_future(_settled(
+        work, replayed=Submitted(),
+        refused=lambda error: Submitted(errors={field_of(error): str(error)}, notice=str(error)),
+        failed=lambda line: Submitted(errors={"": line}, notice=line)))
     done, _ = await asyncio.wait({task}, timeout=ACK_SECONDS)
     if done:
         result = task.result()

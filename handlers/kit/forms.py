@@ -19,7 +19,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.domain.errors import DomainError
 from bot.domain.forms import Form
+from bot.domain.ids import row_number
 from handlers.kit.context import channel_of, services_of, team_of, user_of
 from handlers.kit.replies import api_error, tell
 
@@ -50,3 +52,14 @@ async def form_of(context: AsyncBoltContext, view: dict[str, Any]) -> Form:
     form for this person."""
     return await services_of(context).forms.recall(
         team_of(context), str(view.get("external_id") or ""), user_of(context))
+
+
+async def form_about(context: AsyncBoltContext, view: dict[str, Any], key: str,
+                     gone: DomainError) -> tuple[Form, int]:
+    """The stored context of the submitted `view` and the row number it is about (`key` of its
+    subject); `gone` is raised when it names none."""
+    form = await form_of(context, view)
+    number = row_number(form.subject.get(key, ""))
+    if number is None:
+        raise gone
+    return form, number

@@ -32,7 +32,7 @@ from bot.domain.schedule.datewords import DATE_FORMS, DateInputError, parse_date
 from bot.domain.services import Services
 from handlers.kit.answering import Reply, Submitted, answer_submission
 from handlers.kit.context import services_of, team_of, user_of
-from handlers.kit.forms import form_of, open_form
+from handlers.kit.forms import form_about, open_form
 from handlers.kit.people import is_user_id, user_zone
 from handlers.kit.replies import tell
 from handlers.kit.text import mention
@@ -160,10 +160,7 @@ async def edit_submitted(ack: AsyncAck, body: dict[str, Any], client: AsyncWebCl
     user = user_of(context)
 
     async def edit() -> Submitted:
-        form = await form_of(context, submitted)
-        number = row_number(form.subject.get("number", ""))
-        if number is None:
-            raise RetroNotFound(GONE)
+        form, number = await form_about(context, submitted, "number", RetroNotFound(GONE))
         scope = Scope(team_of(context), form.channel_id, person=user)
         current = await services.retro.get(scope, number)
         changes = _edit_changes(submitted["state"]["values"], current)

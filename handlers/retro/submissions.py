@@ -16,11 +16,10 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.forms import FormExpired
-from bot.domain.ids import row_number
 from bot.domain.retro.values import RetroAction, RetroNotFound, Scope
 from handlers.kit.answering import Submitted, answer_submission
 from handlers.kit.context import services_of, team_of, user_of
-from handlers.kit.forms import form_of
+from handlers.kit.forms import form_about, form_of
 from handlers.kit.replies import api_error
 from handlers.retro import modals, views
 from knowledge.models import KnowledgeBase
@@ -94,10 +93,8 @@ async def tags_submitted(ack: AsyncAck, body: dict[str, Any], client: AsyncWebCl
     user = user_of(context)
 
     async def retag() -> Submitted:
-        form = await form_of(context, submitted)
-        number = row_number(form.subject.get("number", ""))
-        if number is None:
-            raise RetroNotFound("That action no longer exists.")
+        form, number = await form_about(context, submitted, "number",
+                                        RetroNotFound("That action no longer exists."))
         action = await services.retro.change_tags(
             Scope(team_of(context), form.channel_id, person=user), number, tags)
         return Submitted(notice=f"Tags of #{action.number} saved.",

@@ -33,7 +33,7 @@ from bot.domain.standup.service import GONE
 from bot.domain.standup.values import Run, RunNotFound, StandupError
 from handlers.kit.answering import Reply, Submitted, answer_command, answer_submission
 from handlers.kit.context import channel_of, services_of, team_of, user_of
-from handlers.kit.forms import form_of, open_form
+from handlers.kit.forms import form_about, open_form
 from handlers.kit.people import user_zone
 from handlers.kit.replies import api_error, error_text, explain, tell
 from handlers.retro.modals import LOG_FORM_FAILED, log_modal
@@ -258,10 +258,7 @@ async def blocked_submitted(ack: AsyncAck, view: dict[str, Any], client: AsyncWe
     team = team_of(context)
 
     async def save() -> Submitted:
-        form = await form_of(context, view)
-        run_id = row_number(form.subject.get("run", ""))
-        if run_id is None:
-            raise RunNotFound(GONE)
+        form, run_id = await form_about(context, view, "run", RunNotFound(GONE))
         await services.standups.set_blocked(team, run_id, user_of(context), note, share,
                                             channel_id=form.channel_id)
         return Submitted(then=lambda: _redraw(client, services, team, run_id))
