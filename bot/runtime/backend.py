@@ -9,6 +9,7 @@ still running then is left to finish and its answer reused, not started again).
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import DBAPIError
@@ -46,12 +47,14 @@ class Backend:
         """Check the database answers within `reach_seconds`, then apply migrations; one line
         naming the database (never its password) when either fails."""
         where = self.engine.url.render_as_string(hide_password=True)
+        started = time.monotonic()
         try:
             async with asyncio.timeout(reach_seconds):
                 await probe(self.engine)
-        except TimeoutError:
+        except TimeoutError:  # ours, or the driver's own connect deadline, which may come first
+            waited = round(time.monotonic() - started, 1)
             raise StartupError(f"cannot reach the database ({where}): no answer within "
-                               f"{reach_seconds:g} s") from None
+                               f"{waited:g} s") from None
         except (OSError, DBAPIError) as error:
             raise StartupError(f"cannot reach the database ({where}): {_reason(error)}"
                                ) from None
