@@ -48,7 +48,7 @@ from benchmarks.serving import (
 )
 from bot.localslack.signed_requests import Actor, slash_command
 from bot.localslack.standin import SlackStandIn
-from bot.runtime.app import freeze_startup_objects, web_client
+from bot.runtime.app import close_app, freeze_startup_objects, web_client
 from bot.runtime.backend import build_backend
 from bot.runtime.server import EVENTS_PATH, bound_port, start, web_app
 from bot.runtime.settings import Settings
@@ -120,6 +120,7 @@ async def serve(target: str, port: int) -> None:
         await until_signalled()
     finally:
         await runner.cleanup()
+        await close_app(app)
         await standin.stop()
 
 

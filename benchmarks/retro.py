@@ -12,13 +12,15 @@ $TEST_DATABASE_URL, schema public dropped and recreated first). Three processes 
           until the confirmations have arrived
   (this)  the load generator: C clients sharing one aiohttp session
 Each request is a signed `/retro add <text> #4.2`; every fourth has no tag, so the bot tags it
-with the matcher. The bot acks at once and, once the action is committed, posts two
-confirmations to the response URL (ephemeral "Logged #n" and the channel note). Measured per
-concurrency level, after an untimed warm-up in another team:
+with the matcher. The bot commits the action, then acks with its confirmation ("Logged #n"; past
+2 s the ack says it is still working and "Logged #n" follows by response URL) and posts the
+channel note to the response URL. Measured per concurrency level, after an untimed warm-up in
+another team:
   ack      client-side, request start to full response (every response must be 200)
-  e2e      start until the double has received every confirmation of the level
+  e2e      start until the double has received every channel note of the level
 and checked against the database: actions created == requests, the auto-tagged share, numbers
-1..N without gaps; and against the double: 2 confirmations per request, none rejected.
+1..N without gaps; against the acks and the double: one "Logged #n" and one channel note per
+request, none rejected.
 `python -m benchmarks.scale` runs the same level (c=100) on a database holding a million
 actions, with the App Home, coverage and list queries beside it.
 """
@@ -68,7 +70,7 @@ from bot.storage.models import RetroActionRow
 from knowledge.evaluation import percentile
 
 MODULE = "benchmarks.retro"
-CONFIRMATIONS_PER_ADD = 2  # the ephemeral "Logged #n" and the note in the channel
+CONFIRMATIONS_PER_ADD = 1  # the note in the channel ("Logged #n" is in the ack)
 TAG = "#4.2"
 AUTO_EVERY = 4  # every fourth /retro add has no tag and is tagged by the matcher
 ACTION_TEXTS = [
@@ -176,11 +178,18 @@ async def run_add_level(backend: Backend, bot: BotProcess, double: Double,
 
         batch = signed_adds(secret, team, await double.issue(control, requests))
         server_cpu, double_cpu = CpuMeter(bot.process.pid), CpuMeter(double.process.pid)
+        logged_in_ack: list[bool] = []
+
+        def confirmed(status: int, payload: bytes) -> str | None:
+            logged_in_ack.append(b"Logged #" in payload)
+            return None if status == 200 else f"status {status}: {payload[:120]!r}"
+
         started = time.perf_counter()
-        latencies, errors = await drive(session, bot.url, batch, concurrency)
+        latencies, errors = await drive(session, bot.url, batch, concurrency, confirmed)
         ack_seconds = time.perf_counter() - started
         received = await double.wait(control, CONFIRMATIONS_PER_ADD * requests)
         e2e_seconds = time.perf_counter() - started if received["reached"] else None
+        received["logged"] += sum(logged_in_ack)
         level = AddLevel(backend.name, concurrency, requests, ack_seconds, latencies,
                          [f"warm-up: {e}" for e in warm_errors] + errors, e2e_seconds, received,
                          server_cpu=server_cpu.stop(), double_cpu=double_cpu.stop())
@@ -204,8 +213,9 @@ def verify_level(level: AddLevel) -> None:
          f"{level.auto_tagged} auto-tagged actions, expected {expected_auto}"),
         (level.max_number == level.actions, f"numbers go up to {level.max_number}, "
                                             f"with {level.actions} actions"),
-        (got["received"] == CONFIRMATIONS_PER_ADD * n,
-         f"{got['received']} confirmations, expected {CONFIRMATIONS_PER_ADD * n}"),
+        # A late "Logged #n" (after "still working") is one more post.
+        (got["received"] >= CONFIRMATIONS_PER_ADD * n,
+         f"{got['received']} posts, expected at least {CONFIRMATIONS_PER_ADD * n}"),
         (got["logged"] == n, f"{got['logged']} 'Logged #n' confirmations, expected {n}"),
         (got["in_channel"] == n, f"{got['in_channel']} channel notes, expected {n}"),
         (not got["rejected"], f"{len(got['rejected'])} posts the double rejected, e.g. "

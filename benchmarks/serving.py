@@ -28,7 +28,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.localslack.standin import RESPONSE_URL, SlackStandIn
-from bot.runtime.app import freeze_startup_objects
+from bot.runtime.app import close_app, freeze_startup_objects
 from bot.runtime.backend import build_backend
 from bot.runtime.server import bound_port, start, web_app
 from bot.runtime.settings import Settings
@@ -71,6 +71,7 @@ async def serve_bot(port: int) -> None:
             await until_signalled()
         finally:
             await runner.cleanup()
+            await close_app(app)
     finally:
         await bot.close()
 

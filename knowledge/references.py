@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+# `\s*+(?:#\s*+)?` rather than `\s*#?\s*`: the spaces on either side of an optional `#` could
+# be shared out in many ways, and trying them all on "p" and thousands of spaces took seconds.
 _EXPLICIT_PRACTICE = re.compile(
-    r"\b(?:sub-?practice|practice|principle|pr|p)\s*#?\s*(\d{1,2})\.(\d{1,2})\b"
+    r"\b(?:sub-?practice|practice|principle|pr|p)\s*+(?:#\s*+)?(\d{1,2})\.(\d{1,2})\b"
 )
-_EXPLICIT_PRINCIPLE = re.compile(r"\b(?:principle|p)\s*#?\s*(\d{1,2})\b(?!\.\d)")
+_EXPLICIT_PRINCIPLE = re.compile(r"\b(?:principle|p)\s*+(?:#\s*+)?(\d{1,2})\b(?!\.\d)")
 _BARE_PRACTICE = re.compile(r"(?<![\w.])#?(\d{1,2})\.(\d{1,2})(?![\w.]|\.\d)")
 _BARE_PRINCIPLE = re.compile(r"(?<![\w.])#?(\d{1,2})(?![\w.])")
 _FILLER = re.compile(

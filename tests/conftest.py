@@ -27,6 +27,9 @@ from tests.utils.databases import (
 )
 
 DATABASES = ["sqlite", "postgresql"]
+# How long Slack's side must stay silent before a test is over: the bot's follow-up calls come
+# within milliseconds of the request that caused them; a long wait per test adds up to minutes.
+TEARDOWN_QUIET = 0.05
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +58,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path,
     SQLite, once on PostgreSQL."""
     if request.param == "sqlite":
         return copy_of(sqlite_template, tmp_path / "data")
-    url = postgresql_url()
+    url = await postgresql_url()
     await clean_postgresql(url)
     return url
 
@@ -65,7 +68,7 @@ async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> 
     """A URL to a database with no schema at all, for the migrations themselves."""
     if request.param == "sqlite":
         return sqlite_url(tmp_path / "data" / "principlebot.db")
-    url = postgresql_url()
+    url = await postgresql_url()
     await empty_postgresql_schema(url)
     return url
 
@@ -90,7 +93,7 @@ async def slack_double() -> AsyncIterator[SlackStandIn]:
     double = SlackStandIn()
     await double.start()
     yield double
-    await double.settle()
+    await double.settle(quiet=TEARDOWN_QUIET)
     await double.stop()
     assert double.invalid == [], f"the bot sent payloads Slack would reject: {double.invalid}"
     unlisted = ({call.method for call in double.calls} - METHOD_SCOPES.keys()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.domain.clock import Clock
 from bot.domain.deliveries import DeliveryLog
+from bot.domain.forms import FormService
 from bot.domain.retro.due import DueReminders
 from bot.domain.retro.editing import RetroEditor
 from bot.domain.retro.service import RetroService
@@ -34,4 +35,5 @@ class Services:
     standup_reminders: Reminders
     deliveries: DeliveryLog
     workspaces: WorkspaceService
+    forms: FormService
     clock: Clock

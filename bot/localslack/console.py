@@ -25,6 +25,7 @@ from bot.runtime.settings import CONSOLE_DATABASE, Settings
 async def run_console(lines: Iterable[str] | None, out: TextIO = sys.stdout,
                       database_url: str = CONSOLE_DATABASE) -> int:
     """Run the console over `lines` (a script), or interactively when `lines` is None."""
+    from bot.runtime.app import close_app
     from bot.runtime.backend import build_backend
     from bot.runtime.background import background_tasks, jobs_for
     from bot.runtime.startup import ready_bot
@@ -57,6 +58,7 @@ async def run_console(lines: Iterable[str] | None, out: TextIO = sys.stdout,
         else:
             await _scripted(session, lines)
     finally:
+        await close_app(bot.app)
         await standin.stop()
         await backend.close()
     return 0

@@ -1,8 +1,9 @@
 """build_app(settings) -> the slack_bolt AsyncApp with every feature's listeners registered.
 
 Request signature verification stays on in every mode; the Web API client talks to
-SLACK_API_URL and retries rate-limited (429) and failed-connection calls with back-off (not
-5xx: a post Slack answered 500 may have gone through, and posts are not idempotent).
+SLACK_API_URL on the process's one HTTP session and retries as handlers.kit.http says (429s
+within a ceiling, connections that never reached Slack; not 5xx: a post Slack answered 500 may
+have gone through, and posts are not idempotent).
 
 With one workspace, Bolt learns who the bot is from the start-up check of the bot token
 (bot.runtime.credentials), so no request waits for `auth.test`; with many, each request is
@@ -15,15 +16,12 @@ from __future__ import annotations
 import gc
 import logging
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.logger.messages import (
     warning_client_prioritized_and_token_skipped,
     warning_token_skipped,
-)
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -32,8 +30,8 @@ from bot.domain.services import Services
 from bot.runtime.credentials import fixed_authorize
 from bot.runtime.settings import Settings
 from bot.runtime.workspaces import ManyWorkspaces
+from handlers.kit.http import HTTP_TIMEOUT_SECONDS, shared_session, web_api_retries
 
-WEB_API_TIMEOUT_SECONDS = 10
 NOT_INSTALLED = ("principlebot is not installed in this workspace any more: a workspace admin "
                  "can add it again.")
 
@@ -54,17 +52,24 @@ _bolt_logger = logging.getLogger("principlebot.bolt")
 _bolt_logger.addFilter(_TokenNoticeFilter())
 
 
-def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
-    """A client of SLACK_API_URL with `token` (default: SLACK_BOT_TOKEN, if any)."""
+def web_client(settings: Settings, token: str | None = None,
+               session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
+    """A client of SLACK_API_URL with `token` (default: SLACK_BOT_TOKEN, if any), on `session`
+    (default: a new one for this process to share)."""
     return AsyncWebClient(
         token=token or settings.secret("slack_bot_token") or None,
         base_url=settings.slack_api_url,
-        timeout=WEB_API_TIMEOUT_SECONDS,
-        retry_handlers=[
-            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-        ],
+        timeout=HTTP_TIMEOUT_SECONDS,
+        session=session or shared_session(),
+        retry_handlers=web_api_retries(),
     )
+
+
+async def close_app(app: AsyncApp) -> None:
+    """Close the HTTP session the app's Slack calls share."""
+    session = app.client.session
+    if session is not None and not session.closed:
+        await session.close()
 
 
 def build_app(settings: Settings, services: Services, *,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from slack_bolt.async_app import AsyncApp
 
 from bot.domain.deliveries import KEEP
+from bot.domain.forms import KEEP as FORMS_KEEP
 from bot.domain.services import Services
 from handlers.kit.clients import OneWorkspace, TeamClients
 from handlers.prompts.delivery import make_runner
@@ -62,10 +63,11 @@ class Jobs:
 
 
 async def housekeeping(services: Services) -> None:
-    """One hourly pass: forget old deliveries, trash and expired install links, delete
-    departed workspaces' data when their grace is over."""
+    """One hourly pass: forget old deliveries, open forms, trash and expired install links,
+    delete departed workspaces' data when their grace is over."""
     now = services.clock()
     await services.deliveries.forget_older_than(now - KEEP)
+    await services.forms.forget_older_than(now - FORMS_KEEP)
     await services.retro_edits.purge_trash(now)
     await services.workspaces.forget_spent_install_links()
     for departure in await services.workspaces.purge_due():

@@ -44,7 +44,7 @@ def _run_bot(settings: Settings, receive: Callable[[AsyncApp, Backend], Awaitabl
     """Start-up shared by serve and socket: services, migrations, credentials or
     installations, the app, background tasks; then `receive` takes Slack's requests until the
     process is stopped."""
-    from bot.runtime.app import freeze_startup_objects
+    from bot.runtime.app import close_app, freeze_startup_objects
     from bot.runtime.backend import build_backend
     from bot.runtime.background import background_tasks
     from bot.runtime.startup import ready_bot
@@ -57,8 +57,11 @@ def _run_bot(settings: Settings, receive: Callable[[AsyncApp, Backend], Awaitabl
             await backend.prepare()
             bot = await ready_bot(settings, backend, socket_mode=socket_mode)
             freeze_startup_objects()
-            async with background_tasks(bot.app, backend.services, bot.clients):
-                await receive(bot.app, backend)
+            try:
+                async with background_tasks(bot.app, backend.services, bot.clients):
+                    await receive(bot.app, backend)
+            finally:
+                await close_app(bot.app)
         finally:
             await backend.close()
 

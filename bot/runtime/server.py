@@ -1,5 +1,9 @@
 """HTTP mode: aiohttp serving POST /slack/events (every Slack request) and GET /healthz; with
-many workspaces also "Add to Slack": GET /slack/install and GET /slack/oauth_redirect."""
+many workspaces also "Add to Slack": GET /slack/install and GET /slack/oauth_redirect.
+
+Every request to the events URL passes the gate (bot.runtime.gate) before Bolt sees it; the
+health check answers within its own deadline whatever the database does.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,11 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot import __version__
 from bot.runtime.errors import PortInUseError
+from bot.runtime.gate import Gate, Refusal, log_refusal
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -23,8 +29,18 @@ HealthCheck = Callable[[], Awaitable[dict[str, object]]]
 
 
 def web_app(app: AsyncApp, health: HealthCheck | None = None) -> web.Application:
+    # Bolt keeps the signing secret it verifies with and offers no accessor; the gate checks
+    # with the same one, so the two can never disagree.
+    gate = Gate(app._signing_secret)
+
     async def slack_events(request: web.Request) -> web.Response:
-        response = await app.async_dispatch(await to_bolt_request(request))
+        admitted = gate.admit(await request.read(), request.headers)
+        if isinstance(admitted, Refusal):
+            log_refusal(admitted, request.remote)
+            return web.json_response({"error": admitted.reason}, status=admitted.status)
+        bolt_request = AsyncBoltRequest(body=admitted.text, query=request.query_string,
+                                        headers=request.headers)  # type: ignore[arg-type]
+        response = await app.async_dispatch(bolt_request)
         return await to_aiohttp_response(response)
 
     async def healthz(_: web.Request) -> web.Response:

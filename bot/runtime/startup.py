@@ -10,6 +10,7 @@ import asyncio
 from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime.app import build_app, web_client
 from bot.runtime.backend import Backend
@@ -32,8 +33,14 @@ async def ready_bot(settings: Settings, backend: Backend, *, socket_mode: bool =
     refuses a token, and waits (retrying) while Slack cannot be reached."""
     services = backend.services
     if settings.many_workspaces:
-        many = many_workspaces(settings, services, backend.engine,
-                               lambda token: web_client(settings, token))
+        app: AsyncApp | None = None
+
+        def client_for(token: str) -> AsyncWebClient:
+            # Each workspace's client shares the app's session: one pool of connections to
+            # Slack, closed once with the app.
+            return web_client(settings, token, session=app.client.session if app else None)
+
+        many = many_workspaces(settings, services, backend.engine, client_for)
         app = build_app(settings, services, workspaces=many, socket_mode=socket_mode,
                         process_before_response=process_before_response)
         return ReadyBot(app, many.installations)

@@ -17,7 +17,7 @@ from slack_sdk.models.views import View
 
 from handlers.kit import limits
 from handlers.kit.blocks import button, context, header, message_blocks, modal, plain, section
-from handlers.kit.text import escape, quote_user_text, truncate
+from handlers.kit.text import escape, mention, quote_user_text, truncate
 from knowledge.index import Answer, Match
 from knowledge.models import KnowledgeBase, Principle
 
@@ -71,7 +71,7 @@ def answer_blocks(
 
     `asked_by` (a Slack user id) adds who asked, for answers shown to the whole channel."""
     echo = quote_user_text(answer.query)
-    intro = f"<@{asked_by}> asked: {echo}" if asked_by else f"You asked: {echo}"
+    intro = f"{mention(asked_by)} asked: {echo}" if asked_by else f"You asked: {echo}"
     if not answer.matches:
         return [
             section(intro),

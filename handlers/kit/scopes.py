@@ -26,6 +26,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "users.info": ("users:read",),
     "views.open": (),
     "views.publish": (),
+    "views.update": (),
 }
 
 # Event the bot subscribes to -> the scope Slack requires for it (None: none).

@@ -10,7 +10,7 @@ from bot.domain.retro.coverage import Coverage
 from bot.domain.retro.values import Page, RetroAction
 from handlers.kit import limits
 from handlers.kit.blocks import button, context, header, message_blocks, section
-from handlers.kit.text import escape, truncate
+from handlers.kit.text import escape, mention, truncate
 from handlers.retro.views import (
     LOG_OPEN,
     action_blocks,
@@ -26,7 +26,7 @@ OVERDUE_SHOWN = 5
 
 def overdue_line(overdue: list[RetroAction]) -> str:
     items = [f"{action_summary(a)} (due {a.due_date.isoformat() if a.due_date else '?'}"
-             + (f", <@{a.owner_id}>)" if a.owner_id else ")") for a in overdue]
+             + (f", {mention(a.owner_id)})" if a.owner_id else ")") for a in overdue]
     return ":alarm_clock: *Overdue:* " + "; ".join(items)
 
 

@@ -31,7 +31,7 @@ from bot.runtime.settings import Settings
 from handlers.kit.clients import OneWorkspace
 from handlers.prompts.delivery import make_runner
 from tests.utils.clock import Clock
-from tests.utils.retro import posts_to
+from tests.utils.retro import log_values, posts_to
 from tests.utils.slack import ACTOR, BotClient, button_action, buttons, live_markup, shown
 
 RETRO = "/retro"
@@ -242,7 +242,6 @@ async def test_the_weekly_prompt_with_200_open_actions_fits_slack_and_its_button
     [opened] = await slack_double.wait_for("views.open")
     assert opened.args["trigger_id"] == trigger
     assert opened.args["view"]["callback_id"] == "retro_log_modal"
-    assert json.loads(opened.args["view"]["private_metadata"])["channel"] == CHANNEL
 
     # A Done button marks its action done and redraws it in the prompt.
     number = int(done_buttons[3]["value"].split(":")[1])
@@ -263,6 +262,14 @@ async def test_the_weekly_prompt_with_200_open_actions_fits_slack_and_its_button
     later_text = shown(later.args)
     assert "*Still open* (100+)" in later_text and "and 85+ more" in later_text
     assert f"{CHANNEL}:{number}" not in json.dumps(later.args["blocks"])
+
+    # Submitted, the form logs into the prompt's channel (remembered by the bot when opened).
+    assert (await bot_on.send(slack.view_submission(
+        slack.Actor(channel_id=CHANNEL), opened.response["view"],
+        log_values("a new action from the prompt", tags=("4",))))).status == 200
+    await slack_double.wait_for("chat.postEphemeral")
+    logged = await prompts.services.retro.list_actions(SCOPE, status="all", limit=300)
+    assert "a new action from the prompt" in [a.text for a in logged.actions]
     await slack_double.settle()
     assert slack_double.invalid == []
 

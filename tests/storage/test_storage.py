@@ -16,6 +16,7 @@ from sqlalchemy import event, inspect, make_url, text
 from bot.runtime.settings import Settings
 from bot.storage.engine import (
     SQLITE_BUSY_TIMEOUT_MS,
+    SQLITE_REQUEST_BUSY_TIMEOUT_MS,
     InvalidDatabaseUrl,
     create_engine,
     database_url,
@@ -186,14 +187,17 @@ async def test_an_upgrade_commits_all_its_migrations_at_once(empty_database_url)
 # ---------------------------------------------------------------------- SQLite settings
 
 
-async def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'bot.db'}")
+@pytest.mark.parametrize(("migrating", "busy_ms"), [
+    (False, SQLITE_REQUEST_BUSY_TIMEOUT_MS), (True, SQLITE_BUSY_TIMEOUT_MS)])
+async def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(
+        tmp_path, migrating, busy_ms):
+    engine = create_engine(f"sqlite:///{tmp_path / 'bot.db'}", migrating=migrating)
     try:
         async with engine.connect() as connection:
             pragma = connection.exec_driver_sql
             assert (await pragma("PRAGMA journal_mode")).scalar() == "wal"
             assert (await pragma("PRAGMA foreign_keys")).scalar() == 1
-            assert (await pragma("PRAGMA busy_timeout")).scalar() == SQLITE_BUSY_TIMEOUT_MS
+            assert (await pragma("PRAGMA busy_timeout")).scalar() == busy_ms
     finally:
         await engine.dispose()
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Select, delete, func, select, union, update
+from sqlalchemy import Select, delete, func, or_, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock, utcnow
+from bot.domain.deliveries import CURRENT_REQUEST, writing
+from bot.domain.ids import UNSTORABLE, is_row_number, is_storable, is_user_id
 from bot.domain.retro.coverage import Coverage
 from bot.domain.retro.numbering import insert_numbered
 from bot.domain.retro.rows import row_to_action as _row_to_action
@@ -35,6 +37,7 @@ from bot.domain.retro.values import (
     Tag,
 )
 from bot.storage.dialect import as_utc
+from bot.storage.engine import write_turn
 from bot.storage.models import RetroActionRow, RetroTagRow, RetroTrashRow
 from knowledge.index import PracticeIndex
 
@@ -61,6 +64,10 @@ class RetroService:
         text = text.strip()
         if not text:
             raise RetroInputError("The action is empty: write what the team will do.")
+        if not is_storable(text):
+            raise RetroInputError(f"I can't save this action: {UNSTORABLE}.")
+        if owner_id is not None and not is_user_id(owner_id):
+            raise RetroInputError("The owner must be a person in this workspace.")
         if len(text) > MAX_TEXT:
             raise RetroInputError(f"The action is {len(text)} characters long; keep it under "
                                   f"{MAX_TEXT}.")
@@ -68,6 +75,8 @@ class RetroService:
         auto = not chosen
         if auto:
             chosen = self._tagger.propose(text)
+        request = CURRENT_REQUEST.get()
+        request_key = request_key or (request.key if request else None)
         if request_key:
             existing = await self._by_request_key(scope.team_id, request_key)
             if existing:
@@ -80,8 +89,9 @@ class RetroService:
         try:
             # Concurrent adds may commit in another order than their clocks read: within those
             # few milliseconds the newest-first order can differ from the numbers' order.
-            number = await insert_numbered(self._sessions, action,
-                                           [(t.tag, t.principle) for t in chosen])
+            async with write_turn(self._sessions):
+                number = await insert_numbered(self._sessions, action,
+                                               [(t.tag, t.principle) for t in chosen])
             return Added(RetroAction(
                 number=number, team_id=scope.team_id, channel_id=scope.channel_id,
                 author_id=author_id, owner_id=owner_id, text=text, status="open",
@@ -103,10 +113,9 @@ class RetroService:
 
     async def _change(self, scope: Scope, number: int,
                       change: Callable[[RetroActionRow], None]) -> RetroAction:
-        async with self._sessions() as session, session.begin():
-            row = await session.scalar(
-                self._in_scope(scope).where(RetroActionRow.number == number).with_for_update()
-            )
+        self._check_number(number)
+        async with writing(self._sessions, scope.team_id, self._clock) as session:
+            row = await session.scalar(self._in_reach(scope, number).with_for_update())
             if row is None:
                 raise RetroNotFound(f"There is no action #{number} in this channel.")
             change(row)
@@ -132,16 +141,15 @@ class RetroService:
 
     async def delete(self, scope: Scope, number: int, actor_id: str) -> tuple[RetroAction, int]:
         """Delete an action, kept a few minutes for Undo; the action and its undo key."""
-        async with self._sessions() as session, session.begin():
-            row = await session.scalar(
-                self._in_scope(scope).where(RetroActionRow.number == number).with_for_update()
-            )
+        self._check_number(number)
+        async with writing(self._sessions, scope.team_id, self._clock) as session:
+            row = await session.scalar(self._in_reach(scope, number).with_for_update())
             if row is None:
                 raise RetroNotFound(f"There is no action #{number} in this channel.")
             if actor_id not in (row.author_id, row.owner_id):
                 raise RetroNotAllowed(f"Only the author or the owner of #{number} can delete it.")
             action = _row_to_action(row)
-            trash = RetroTrashRow(team_id=scope.team_id, channel_id=scope.channel_id,
+            trash = RetroTrashRow(team_id=scope.team_id, channel_id=row.channel_id,
                                   number=number, snapshot=snapshot(row), deleted_by=actor_id,
                                   deleted_at=self._clock())
             session.add(trash)
@@ -155,10 +163,26 @@ class RetroService:
         return select(RetroActionRow).where(RetroActionRow.team_id == scope.team_id,
                                             RetroActionRow.channel_id == scope.channel_id)
 
+    @staticmethod
+    def _in_reach(scope: Scope, number: int) -> Select[tuple[RetroActionRow]]:
+        """Action `number` of the team, when it lives in the scope's channel or the scope's
+        person wrote or owns it (the row decides, never what a button said)."""
+        reachable = RetroActionRow.channel_id == scope.channel_id
+        if scope.person:
+            reachable = or_(reachable, RetroActionRow.author_id == scope.person,
+                            RetroActionRow.owner_id == scope.person)
+        return select(RetroActionRow).where(RetroActionRow.team_id == scope.team_id,
+                                            RetroActionRow.number == number, reachable)
+
+    @staticmethod
+    def _check_number(number: int) -> None:
+        if not is_row_number(number):
+            raise RetroNotFound(f"There is no action #{number} in this channel.")
+
     async def get(self, scope: Scope, number: int) -> RetroAction:
+        self._check_number(number)
         async with self._sessions() as session:
-            row = await session.scalar(self._in_scope(scope)
-                                       .where(RetroActionRow.number == number))
+            row = await session.scalar(self._in_reach(scope, number))
             if row is None:
                 raise RetroNotFound(f"There is no action #{number} in this channel.")
             return _row_to_action(row)
@@ -273,7 +297,7 @@ class RetroService:
     async def forget_person(self, team_id: str, user_id: str) -> tuple[int, int]:
         """Delete what the person authored and take them off what they own.
         Returns (actions deleted, actions no longer owned by them)."""
-        async with self._sessions() as session, session.begin():
+        async with writing(self._sessions, team_id, self._clock) as session:
             deleted = await session.execute(delete(RetroActionRow).where(
                 RetroActionRow.team_id == team_id, RetroActionRow.author_id == user_id))
             unowned = await session.execute(update(RetroActionRow).where(

@@ -37,10 +37,13 @@ class RetroNotAllowed(RetroError):
 
 @dataclass(frozen=True)
 class Scope:
-    """Where an action lives: every read and write is confined to one team's channel."""
+    """Where a request acts: one team's channel, every read and write confined to it. With a
+    `person` (the verified user acting), one action may also be reached by number from
+    anywhere in the team when that person wrote or owns it: their Home tab, a DM."""
 
     team_id: str
     channel_id: str
+    person: str | None = None
 
 
 @dataclass(frozen=True)

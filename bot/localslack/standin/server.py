@@ -19,11 +19,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import deque
 from typing import Any
 
 from aiohttp import web
 
+from bot.localslack.standin.faults import Faults
 from bot.localslack.standin.recorder import Recorder
 from bot.localslack.standin.response_urls import ResponseUrls
 from bot.localslack.standin.tokens import OAuthApp, TokenBook
@@ -53,7 +53,7 @@ class SlackStandIn(Recorder):
         self.workspace = Workspace(team_id, bot_user_id, bot_id)
         self.tokens = TokenBook(self.workspace)
         super().__init__()
-        self._failures: dict[str, deque[Failure]] = {}
+        self.faults = Faults()
         self._delays: dict[str, float] = {}
         self._response_urls = ResponseUrls()
         self._runner: web.AppRunner | None = None
@@ -118,22 +118,23 @@ class SlackStandIn(Recorder):
 
     # ------------------------------------------------------------------ test controls
 
-    def fail_next(
-        self,
-        method: str,
-        *,
-        status: int = 200,
-        error: str | None = None,
-        retry_after: int | None = None,
-        times: int = 1,
-    ) -> None:
+    def fail_next(self, method: str, *, status: int = 200, error: str | None = None,
+                  retry_after: int | None = None, times: int = 1) -> None:
         """Make the next `times` calls of `method` (or "response_url") fail.
 
         With `retry_after`: 429, a Retry-After header and error "ratelimited". With status >= 500:
         that status and a plain-text body. Otherwise: `status` with {"ok": false, "error": error}.
         """
-        failure = Failure(status=status, error=error, retry_after=retry_after)
-        self._failures.setdefault(method, deque()).extend([failure] * times)
+        self.faults.fail(method, Failure(status=status, error=error, retry_after=retry_after),
+                         times)
+
+    def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` `seconds` late, having carried them out."""
+        self.faults.delay(method, seconds, times)
+
+    def cut_next(self, method: str, *, times: int = 1) -> None:
+        """Carry out the next `times` calls of `method`, then drop the connection unanswered."""
+        self.faults.cut(method, times)
 
     def delay(self, method: str, seconds: float) -> None:
         """Answer every later call of `method` only after `seconds` (0: at once again)."""
@@ -199,16 +200,18 @@ class SlackStandIn(Recorder):
         try:
             args = await read_api_args(request)
         except ValueError as exc:
-            await self._record(RecordedCall(method=method, args={}, token=token))
+            await self._record(RecordedCall(method=method, args={}, token=token,
+                                            peer=_peer(request)))
             return self._bad_request(method, f"unreadable request body: {exc}")
         if "token" in args:
             token = str(args.pop("token"))
         format_errors = decode_json_args(args)
-        await self._record(RecordedCall(method=method, args=args, token=token))
+        call = RecordedCall(method=method, args=args, token=token, peer=_peer(request))
+        await self._record(call)
 
         if self._delays.get(method):
             await asyncio.sleep(self._delays[method])
-        failure = self._take_failure(method)
+        failure = self.faults.failure(method)
         if failure is not None:
             return failure_response(failure)
         if method == "oauth.v2.access":
@@ -225,6 +228,9 @@ class SlackStandIn(Recorder):
         reply = workspace.dispatch(method, args)
         if method == "auth.test":
             reply.headers.update(self.tokens.scopes_header(token))
+        call.response = reply.body
+        if await self.faults.after_carrying_out(method, request):
+            return web.Response()  # written to nobody: the connection is gone
         return self._answer(method, reply)
 
     async def _handle_authorize(self, request: web.Request) -> web.StreamResponse:
@@ -241,22 +247,23 @@ class SlackStandIn(Recorder):
             if not isinstance(args, dict):
                 raise ValueError("the body is not a JSON object")
         except ValueError as exc:
-            await self._record(RecordedCall(method=RESPONSE_URL, args={}, url=url))
+            await self._record(RecordedCall(method=RESPONSE_URL, args={}, url=url,
+                                            peer=_peer(request)))
             return self._bad_request(RESPONSE_URL, f"unreadable response_url body: {exc}")
         format_errors = decode_json_args(args)
-        await self._record(RecordedCall(method=RESPONSE_URL, args=args, url=url))
+        await self._record(RecordedCall(method=RESPONSE_URL, args=args, url=url,
+                                        peer=_peer(request)))
 
-        failure = self._take_failure(RESPONSE_URL)
+        failure = self.faults.failure(RESPONSE_URL)
         if failure is not None:
             return failure_response(failure)
         reply = self._response_urls.answer(request.match_info["rid"], url, args, format_errors)
+        if reply.invalid_reason is None and await self.faults.after_carrying_out(RESPONSE_URL,
+                                                                                 request):
+            return web.Response()
         return self._answer(RESPONSE_URL, reply)
 
     # ------------------------------------------------------------------ helpers
-
-    def _take_failure(self, method: str) -> Failure | None:
-        queue = self._failures.get(method)
-        return queue.popleft() if queue else None
 
     def _answer(self, method: str, reply: Reply) -> web.Response:
         if reply.invalid_reason is not None:
@@ -270,3 +277,9 @@ class SlackStandIn(Recorder):
     def _internal_error(self, method: str, exc: Exception) -> web.Response:
         self.invalid.append((method, f"stand-in error: {type(exc).__name__}: {exc}"))
         return web.json_response({"ok": False, "error": "internal_error"}, status=500)
+
+
+def _peer(request: web.Request) -> str:
+    """The caller's address and port: calls made on one kept-alive connection share it."""
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    return f"{peer[0]}:{peer[1]}" if peer else ""

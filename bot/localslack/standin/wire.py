@@ -28,6 +28,9 @@ class RecordedCall:
     args: dict[str, Any]  # decoded arguments; "blocks", "view", "attachments" decoded from JSON
     url: str = ""  # for response_url calls: the full URL posted to
     token: str | None = None
+    peer: str = ""  # the caller's address:port, the same for calls on one connection
+    # What the stand-in answered (for views.open: the view with the id Slack would give it).
+    response: dict[str, Any] | None = None
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from bot.storage.models.base import Base
 from bot.storage.models.deliveries import SlackDeliveryRow
+from bot.storage.models.forms import OpenFormRow
 from bot.storage.models.retro import RetroActionRow, RetroTagRow, TeamCounter
 from bot.storage.models.retro_followup import RetroDueReminderRow, RetroTrashRow
 from bot.storage.models.schedule import RetroScheduleRow
@@ -25,6 +26,7 @@ __all__ = [
     "KEPT_ON_PURGE",
     "Base",
     "DepartureRow",
+    "OpenFormRow",
     "RetroActionRow",
     "RetroDueReminderRow",
     "RetroScheduleRow",

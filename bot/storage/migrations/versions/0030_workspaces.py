@@ -2,7 +2,7 @@
 each workspace, and uninstalls waiting out their grace period.
 
 Revision ID: 0030
-Revises: 0040
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0030"
-down_revision = "0040"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
