@@ -4,9 +4,9 @@ Run: python -m benchmarks.http [--requests N] [--levels 1,5,20,50] [--warmup N]
 
 Two servers, each in its own process (this file with `--serve bot|floor --port N`), so the load
 generator and the server do not share a core:
-  bot    build_app + bot.runtime.server.web_app/start, what `principlebot serve` runs; its Web
-         API client points at a local SlackStandIn (Bolt calls auth.test once, on the first
-         request)
+  bot    ready_bot + bot.runtime.server.web_app/start, what `principlebot serve` runs; its Web
+         API client points at a local SlackStandIn (the bot token is checked with auth.test
+         once, at start-up)
   floor  a bare Bolt AsyncApp that only acks /principles (same signing secret, same client, same
          web_app wrapper): the framework's cost, the best the bot could do
 At each concurrency level C, C clients share one aiohttp ClientSession (TCPConnector(limit=C),
@@ -25,35 +25,42 @@ import logging
 import os
 import platform
 import secrets
-import signal
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-import aiohttp
 from slack_bolt.async_app import AsyncApp
 
+from benchmarks.serving import (
+    BOT_TOKEN,
+    HOST,
+    CpuMeter,
+    client_session,
+    drive,
+    launch,
+    levels_arg,
+    read_ready,
+    stop_server,
+    until_signalled,
+)
 from bot.localslack.signed_requests import Actor, slash_command
 from bot.localslack.standin import SlackStandIn
-from bot.runtime.app import build_app, freeze_startup_objects, web_client
+from bot.runtime.app import close_app, freeze_startup_objects, web_client
 from bot.runtime.backend import build_backend
 from bot.runtime.server import EVENTS_PATH, bound_port, start, web_app
 from bot.runtime.settings import Settings
+from bot.runtime.startup import ready_bot
 from knowledge.evaluation import percentile
 
-HOST = "127.0.0.1"
+MODULE = "benchmarks.http"
 TARGETS = ("bot", "floor")
 AIM_LEVEL = 20
 AIM_RPS_RATIO = 0.5
 AIM_P99_MS = 100.0
-REQUEST_TIMEOUT_SECONDS = 10
-BOT_TOKEN = "xoxb-benchmark"
 RESPONSE_URL = "https://hooks.slack.com/commands/T0001/1/benchmark"
-ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = [
     "how do we avoid vendor lock-in?",
     "people re-enter the same data on every form",
@@ -68,6 +75,10 @@ QUESTIONS = [
     "we keep buying software nobody uses",
     "what's for lunch",
 ]
+
+
+# ---------------------------------------------------------------------- server side
+
 
 
 # ---------------------------------------------------------------------- server side
@@ -99,20 +110,17 @@ async def serve(target: str, port: int) -> None:
                         log_level="WARNING", database_url=f"sqlite:///{scratch}/bench.db")
     settings.require("slack_signing_secret")
     if target == "bot":
-        app = build_app(settings, build_backend(settings).services)
+        app = (await ready_bot(settings, build_backend(settings))).app
     else:
         app = floor_app(settings)
     freeze_startup_objects()  # as `principlebot serve` does, for both targets
     runner = await start(web_app(app), HOST, port)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
     print(f"ready {bound_port(runner)}", flush=True)
     try:
-        await stop.wait()
+        await until_signalled()
     finally:
         await runner.cleanup()
+        await close_app(app)
         await standin.stop()
 
 
@@ -124,6 +132,22 @@ class Server:
     target: str
     process: subprocess.Popen[str]
     url: str
+
+
+def start_servers(secret: str, logs: Path) -> dict[str, Server]:
+    """The bot and the floor, each in its own process."""
+    env = {"SLACK_SIGNING_SECRET": secret}
+    processes = {t: launch(MODULE, t, env, logs / f"http-{t}.log") for t in TARGETS}
+    servers = {}
+    try:
+        for target, process in processes.items():
+            port = read_ready(target, process, logs / f"http-{target}.log")[0]
+            servers[target] = Server(target, process, f"http://{HOST}:{port}{EVENTS_PATH}")
+    except BaseException:
+        for process in processes.values():
+            stop_server(process)
+        raise
+    return servers
 
 
 @dataclass
@@ -141,45 +165,13 @@ class LevelResult:
     def rps(self) -> float:
         return self.requests / self.seconds
 
+    @property
+    def cpu_ms(self) -> float | None:
+        """Server CPU per request, in ms."""
+        return None if self.server_cpu is None else self.server_cpu * 1000 / self.requests
+
     def p(self, fraction: float) -> float:
         return percentile(self.latencies, fraction) if self.latencies else float("nan")
-
-
-def launch(target: str, secret: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "SLACK_SIGNING_SECRET": secret}
-    return subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.http", "--serve", target, "--port", "0"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
-    )
-
-
-def wait_ready(target: str, process: subprocess.Popen[str]) -> Server:
-    assert process.stdout is not None
-    line = process.stdout.readline().split()
-    if len(line) != 2 or line[0] != "ready":
-        process.wait(timeout=10)
-        raise SystemExit(f"the {target} server did not start (exit code {process.returncode})")
-    return Server(target, process, f"http://{HOST}:{line[1]}{EVENTS_PATH}")
-
-
-def stop_server(process: subprocess.Popen[str]) -> None:
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def process_cpu_seconds(pid: int) -> float | None:
-    """utime + stime of a process from /proc (Linux); None elsewhere."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):  # not Linux
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def signed_requests(secret: str, count: int, offset: int) -> list[tuple[bytes, dict[str, str]]]:
@@ -193,12 +185,10 @@ def signed_requests(secret: str, count: int, offset: int) -> list[tuple[bytes, d
     return batch
 
 
-def check(status: int, payload: bytes, expect_blocks: bool) -> str | None:
-    """Why a response is wrong, or None."""
+def check_answer(status: int, payload: bytes) -> str | None:
+    """Why a response of the bot is wrong, or None."""
     if status != 200:
         return f"status {status}: {payload[:120]!r}"
-    if not expect_blocks:
-        return None
     try:
         blocks = json.loads(payload).get("blocks")
     except (ValueError, AttributeError):
@@ -206,53 +196,20 @@ def check(status: int, payload: bytes, expect_blocks: bool) -> str | None:
     return None if isinstance(blocks, list) and blocks else f"no blocks: {payload[:120]!r}"
 
 
-async def drive(session: aiohttp.ClientSession, url: str,
-                batch: list[tuple[bytes, dict[str, str]]], concurrency: int,
-                expect_blocks: bool) -> tuple[list[float], list[str]]:
-    """Send `batch` with `concurrency` clients; latencies (ms) of answered requests, errors."""
-    latencies: list[float] = []
-    errors: list[str] = []
-    pending = iter(batch)
-
-    async def client() -> None:
-        for body, headers in pending:
-            started = time.perf_counter()
-            try:
-                async with session.post(url, data=body, headers=headers) as response:
-                    payload = await response.read()
-                    status = response.status
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                errors.append(f"exception {type(exc).__name__}: {exc}")
-                continue
-            latencies.append((time.perf_counter() - started) * 1000)
-            problem = check(status, payload, expect_blocks)
-            if problem:
-                errors.append(problem)
-
-    await asyncio.gather(*(client() for _ in range(concurrency)))
-    return latencies, errors
-
-
 async def run_level(server: Server, secret: str, concurrency: int, requests: int,
                     warmup: int) -> LevelResult:
-    expect_blocks = server.target == "bot"
-    connector = aiohttp.TCPConnector(limit=concurrency)
-    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS)
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+    check = check_answer if server.target == "bot" else None
+    async with client_session(concurrency) as session:
         warm = signed_requests(secret, max(warmup, 2 * concurrency), offset=0)
-        _, warm_errors = await drive(session, server.url, warm, concurrency, expect_blocks)
+        _, warm_errors = await drive(session, server.url, warm, concurrency, check)
         batch = signed_requests(secret, requests, offset=len(warm))
-        server_cpu = process_cpu_seconds(server.process.pid)
+        meter = CpuMeter(server.process.pid)
         client_cpu = time.process_time()
         started = time.perf_counter()
-        latencies, errors = await drive(session, server.url, batch, concurrency, expect_blocks)
+        latencies, errors = await drive(session, server.url, batch, concurrency, check)
         seconds = time.perf_counter() - started
         client_cpu = time.process_time() - client_cpu
-        server_cpu_after = process_cpu_seconds(server.process.pid)
-    if server_cpu is not None and server_cpu_after is not None:
-        server_cpu = server_cpu_after - server_cpu
-    else:
-        server_cpu = None
+        server_cpu = meter.stop()
     return LevelResult(server.target, concurrency, requests, seconds, latencies,
                        [f"warm-up: {e}" for e in warm_errors] + errors, server_cpu, client_cpu)
 
@@ -314,16 +271,6 @@ async def benchmark(servers: dict[str, Server], secret: str, levels: list[int], 
     return by_level
 
 
-def levels_arg(value: str) -> list[int]:
-    try:
-        levels = [int(part) for part in value.split(",") if part.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError("a comma-separated list of integers") from None
-    if not levels or min(levels) < 1:
-        raise argparse.ArgumentTypeError("levels must be 1 or more")
-    return levels
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=400, help="timed requests per level")
@@ -344,24 +291,24 @@ def main() -> None:
         parser.error("--requests must be 1 or more")
 
     secret = secrets.token_hex(16)
-    processes = {target: launch(target, secret) for target in TARGETS}
-    try:
-        servers = {target: wait_ready(target, processes[target]) for target in TARGETS}
-        print(f"POST {EVENTS_PATH} on loopback, signed `/principles <question>` "
-              f"({len(QUESTIONS)} questions in turn)")
-        print(f"servers in their own processes, log level WARNING; {os.cpu_count()} CPUs, "
-              f"Python {platform.python_version()}, aiohttp {version('aiohttp')}, "
-              f"slack_bolt {version('slack_bolt')}")
-        print("bot = build_app + web_app (`principlebot serve`); "
-              "floor = bare AsyncApp that only acks /principles")
-        print("latency: client-side, request start to full response; CPU: share of "
-              "one core during the timed run,\nand server CPU time per request")
-        by_level = asyncio.run(benchmark(servers, secret, args.levels, args.requests,
-                                         args.warmup))
-        print_aims(by_level)
-    finally:
-        for process in processes.values():
-            stop_server(process)
+    with tempfile.TemporaryDirectory(prefix="principlebot-http-bench-") as logs:
+        servers = start_servers(secret, Path(logs))
+        try:
+            print(f"POST {EVENTS_PATH} on loopback, signed `/principles <question>` "
+                  f"({len(QUESTIONS)} questions in turn)")
+            print(f"servers in their own processes, log level WARNING; {os.cpu_count()} CPUs, "
+                  f"Python {platform.python_version()}, aiohttp {version('aiohttp')}, "
+                  f"slack_bolt {version('slack_bolt')}")
+            print("bot = ready_bot + web_app (`principlebot serve`); "
+                  "floor = bare AsyncApp that only acks /principles")
+            print("latency: client-side, request start to full response; CPU: share of "
+                  "one core during the timed run,\nand server CPU time per request")
+            by_level = asyncio.run(benchmark(servers, secret, args.levels, args.requests,
+                                             args.warmup))
+            print_aims(by_level)
+        finally:
+            for server in servers.values():
+                stop_server(server.process)
 
 
 if __name__ == "__main__":

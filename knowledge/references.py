@@ -17,10 +17,14 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 _PRINCIPLE_WORD = (r"(?:principles?|principe|prinzip|principio|princípio|principi|beginsel|"
                    r"원칙|原則|p)")
 _PRACTICE_WORD = r"(?:sub-?practices?|practices?|pratique|práctica|prática|praxis|pr|p)"
+# `\s*+(?:#\s*+)?` rather than `\s*#?\s*`: the spaces on either side of an optional `#` could
+# be shared out in many ways, and trying them all on "p" and thousands of spaces took seconds.
+_HASH = r"\s*+(?:#\s*+)?"
 # A number word counts after the singular only: "the principles one should follow" is no reference.
-_NUMBER = r"(?:(?<=principle)\s*(" + "|".join(_NUMBER_WORDS) + r")|\s*#?\s*(\d{1,2}))"
+_NUMBER = (r"(?:(?<=principle)\s*+(" + "|".join(_NUMBER_WORDS) + r")|" + _HASH
+           + r"(\d{1,2}))")
 _EXPLICIT_PRACTICE = re.compile(
-    rf"(?:\b|(?<=\s)|^)(?:{_PRACTICE_WORD}|{_PRINCIPLE_WORD})\s*#?\s*(\d{{1,2}})\.(\d{{1,2}})\b"
+    rf"(?:\b|(?<=\s)|^)(?:{_PRACTICE_WORD}|{_PRINCIPLE_WORD}){_HASH}(\d{{1,2}})\.(\d{{1,2}})\b"
 )
 _EXPLICIT_PRINCIPLE = re.compile(rf"(?:\b|^){_PRINCIPLE_WORD}{_NUMBER}\b(?!\.\d)")
 _BARE_PRACTICE = re.compile(r"(?<![\w.])#?(\d{1,2})\.(\d{1,2})(?![\w.]|\.\d)")

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.localslack.standin import SlackStandIn
+from bot.localslack.standin import RESPONSE_URL, UPLOAD_URL, SlackStandIn
 from bot.storage.engine import create_engine
+from handlers.kit.scopes import METHOD_SCOPES
 from knowledge.index import PracticeIndex
 from knowledge.loader import load_knowledge
 from knowledge.semantic import Model, load_model
@@ -27,6 +28,9 @@ from tests.utils.databases import (
 )
 
 DATABASES = ["sqlite", "postgresql"]
+# How long Slack's side must stay silent before a test is over: the bot's follow-up calls come
+# within milliseconds of the request that caused them; a long wait per test adds up to minutes.
+TEARDOWN_QUIET = 0.05
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +65,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path,
     SQLite, once on PostgreSQL."""
     if request.param == "sqlite":
         return copy_of(sqlite_template, tmp_path / "data")
-    url = postgresql_url()
+    url = await postgresql_url()
     await clean_postgresql(url)
     return url
 
@@ -71,7 +75,7 @@ async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> 
     """A URL to a database with no schema at all, for the migrations themselves."""
     if request.param == "sqlite":
         return sqlite_url(tmp_path / "data" / "principlebot.db")
-    url = postgresql_url()
+    url = await postgresql_url()
     await empty_postgresql_schema(url)
     return url
 
@@ -91,10 +95,15 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture
 async def slack_double() -> AsyncIterator[SlackStandIn]:
-    """Slack's Web API and response URLs, on loopback; any invalid payload fails the test."""
+    """Slack's Web API and response URLs, on loopback; any invalid payload fails the test, and
+    so does a call of a Web API method missing from the scope table (handlers.kit.scopes)."""
     double = SlackStandIn()
     await double.start()
     yield double
-    await double.settle()
+    await double.settle(quiet=TEARDOWN_QUIET)
     await double.stop()
     assert double.invalid == [], f"the bot sent payloads Slack would reject: {double.invalid}"
+    unlisted = ({call.method for call in double.calls} - METHOD_SCOPES.keys()
+                - {RESPONSE_URL, UPLOAD_URL})
+    assert not unlisted, (f"the bot called {sorted(unlisted)}, which handlers/kit/scopes.py "
+                          "does not list with the scopes they need")

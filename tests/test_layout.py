@@ -17,7 +17,7 @@ MODULE_LINES = 320  # about 300
 FUNCTION_LINES = 60
 # What a feature may import from another feature: its rendering and the ids it owns.
 SHAREABLE_FEATURE_MODULES = {"views", "modals"}
-FEATURES = {"ask", "retro", "standup", "home", "prompts"}
+FEATURES = {"ask", "retro", "standup", "home", "prompts", "workspaces"}
 
 
 def modules() -> dict[str, Path]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.domain.clock import Clock
 from bot.domain.deliveries import DeliveryLog
+from bot.domain.forms import FormService
 from bot.domain.retro.due import DueReminders
 from bot.domain.retro.editing import RetroEditor
 from bot.domain.retro.service import RetroService
@@ -15,6 +16,7 @@ from bot.domain.schedule.service import ScheduleService
 from bot.domain.standup.reminders import Participants, Reminders
 from bot.domain.standup.schedules import StandupScheduleService
 from bot.domain.standup.service import StandupService
+from bot.domain.workspaces import WorkspaceService
 from knowledge.index import PracticeIndex
 from knowledge.models import Checklist
 
@@ -32,4 +34,6 @@ class Services:
     participants: Participants
     standup_reminders: Reminders
     deliveries: DeliveryLog
+    workspaces: WorkspaceService
+    forms: FormService
     clock: Clock

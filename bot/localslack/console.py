@@ -25,10 +25,10 @@ from bot.runtime.settings import CONSOLE_DATABASE, Settings
 async def run_console(lines: Iterable[str] | None, out: TextIO = sys.stdout,
                       database_url: str = CONSOLE_DATABASE) -> int:
     """Run the console over `lines` (a script), or interactively when `lines` is None."""
-    from bot.runtime.app import build_app
+    from bot.runtime.app import close_app
     from bot.runtime.backend import build_backend
     from bot.runtime.background import background_tasks, jobs_for
-    from handlers.kit.clients import OneWorkspace
+    from bot.runtime.startup import ready_bot
 
     standin = SlackStandIn()
     await standin.start()
@@ -41,23 +41,24 @@ async def run_console(lines: Iterable[str] | None, out: TextIO = sys.stdout,
     backend = build_backend(settings, clock=clock)
     try:
         await backend.prepare()
+        bot = await ready_bot(settings, backend, process_before_response=True)
     except BaseException:
         await standin.stop()
         await backend.close()
         raise
-    app = build_app(settings, backend.services, process_before_response=True)
-    jobs = jobs_for(OneWorkspace(app.client), backend.services)
+    jobs = jobs_for(bot.clients, backend.services)
     # Housekeeping (forgetting old deliveries and trash) is left to the hourly task.
-    session = ConsoleSession(app, standin, secret, out, clock,
+    session = ConsoleSession(bot.app, standin, secret, out, clock,
                              functools.partial(jobs.run_once, hourly=False))
     try:
         if lines is None:
             # Typing: the jobs also run on their own, and what they post shows up as it comes.
-            async with background_tasks(app, backend.services):
+            async with background_tasks(bot.app, backend.services, bot.clients):
                 await _interactive(session)
         else:
             await _scripted(session, lines)
     finally:
+        await close_app(bot.app)
         await standin.stop()
         await backend.close()
     return 0

@@ -42,13 +42,27 @@ class SlackRequest:
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting where: the workspace, the channel and the person."""
+    """Who is acting where: the workspace, the channel and the person. `enterprise_id` for a
+    workspace of an Enterprise Grid org, `org_install` when the app is installed org-wide."""
 
     team_id: str = "T0001"
     channel_id: str = "C0001"
     user_id: str = "U0001"
     user_name: str = "alex"
     channel_name: str = "service-team"
+    enterprise_id: str | None = None
+    org_install: bool = False
+
+    def enterprise_fields(self) -> dict[str, Any]:
+        """What Slack adds to a request from a workspace of an Enterprise Grid org."""
+        if not self.enterprise_id:
+            return {}
+        return {"enterprise_id": self.enterprise_id, "is_enterprise_install": self.org_install}
+
+    def authorizations(self, bot_user: str) -> list[dict[str, Any]]:
+        return [{"enterprise_id": self.enterprise_id, "team_id": self.team_id,
+                 "user_id": bot_user, "is_bot": True,
+                 "is_enterprise_install": self.org_install}]
 
 
 def _form(fields: dict[str, str]) -> SlackRequest:
@@ -70,25 +84,49 @@ def trigger_id() -> str:
 
 
 def slash_command(actor: Actor, command: str, text: str, response_url: str) -> SlackRequest:
-    return _form({
+    fields = {
         "token": "unused", "team_id": actor.team_id, "team_domain": "example",
         "channel_id": actor.channel_id, "channel_name": actor.channel_name,
         "user_id": actor.user_id, "user_name": actor.user_name, "command": command,
         "text": text, "api_app_id": "A0001", "is_enterprise_install": "false",
         "response_url": response_url, "trigger_id": trigger_id(),
-    })
+    }
+    if actor.enterprise_id:
+        fields.update(enterprise_id=actor.enterprise_id,
+                      is_enterprise_install=str(actor.org_install).lower())
+    return _form(fields)
 
 
-def event_callback(
-    actor: Actor, event: dict[str, Any], event_id: str | None = None
-) -> SlackRequest:
+def event_callback(actor: Actor, event: dict[str, Any], event_id: str | None = None, *,
+                   bot_user: str = "UBOT") -> SlackRequest:
     envelope = {
         "token": "unused", "team_id": actor.team_id, "api_app_id": "A0001",
+        **actor.enterprise_fields(),
         "event": {"event_ts": event.get("ts", ""), **event},
         "type": "event_callback", "event_id": event_id or unique_id("Ev"),
         "event_time": int(time.time()),
-        "authorizations": [{"team_id": actor.team_id, "user_id": "UBOT", "is_bot": True}],
+        "authorizations": actor.authorizations(bot_user),
     }
+    return SlackRequest(json.dumps(envelope), "application/json")
+
+
+def app_uninstalled(actor: Actor) -> SlackRequest:
+    """The app was removed from the actor's workspace (from the org, for an org-wide install:
+    then Slack names no workspace)."""
+    return _uninstall_event(actor, {"type": "app_uninstalled"})
+
+
+def tokens_revoked(actor: Actor, bot_users: list[str]) -> SlackRequest:
+    """The bot's tokens were revoked in the actor's workspace."""
+    return _uninstall_event(actor, {"type": "tokens_revoked",
+                                    "tokens": {"oauth": [], "bot": bot_users}})
+
+
+def _uninstall_event(actor: Actor, event: dict[str, Any]) -> SlackRequest:
+    envelope = json.loads(event_callback(actor, event).body)
+    if actor.org_install:
+        envelope["team_id"] = actor.enterprise_id
+        envelope["authorizations"][0]["team_id"] = None
     return SlackRequest(json.dumps(envelope), "application/json")
 
 

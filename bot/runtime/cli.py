@@ -54,6 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = commands.add_parser("migrate", help="apply database migrations (release step)")
     migrate.set_defaults(run=cmd_migrate)
 
+    manifest = commands.add_parser(
+        "manifest", help="print the Slack app manifest to create the app with")
+    manifest.add_argument("--http", metavar="https://HOST",
+                          help="HTTP mode at this public address (default: Socket Mode)")
+    manifest.add_argument("--name", default="principlebot", help="the app's name in Slack")
+    manifest.set_defaults(run=_manifest)
+
     export = commands.add_parser("export", help="write retro actions as CSV or JSON")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument("--team", help="only this Slack team id")
@@ -61,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", "-o", help="write to FILE instead of standard output")
     export.set_defaults(run=cmd_export)
     return parser
+
+
+def _manifest(args: argparse.Namespace) -> int:
+    from bot.runtime.manifest import cmd_manifest
+
+    return cmd_manifest(args)
 
 
 def _positive(value: str) -> int:

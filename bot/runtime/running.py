@@ -41,11 +41,13 @@ def _configure_logging(settings: Settings) -> None:
 
 def _run_bot(settings: Settings, receive: Callable[[AsyncApp, Backend], Awaitable[None]],
              *, socket_mode: bool = False) -> None:
-    """Start-up shared by serve and socket: services, migrations, the app, background tasks;
-    then `receive` takes Slack's requests until the process is stopped."""
-    from bot.runtime.app import build_app, freeze_startup_objects
+    """Start-up shared by serve and socket: services, migrations, credentials or
+    installations, the app, background tasks; then `receive` takes Slack's requests until the
+    process is stopped."""
+    from bot.runtime.app import close_app, freeze_startup_objects
     from bot.runtime.backend import build_backend
     from bot.runtime.background import background_tasks
+    from bot.runtime.startup import ready_bot
 
     _configure_logging(settings)
 
@@ -53,10 +55,13 @@ def _run_bot(settings: Settings, receive: Callable[[AsyncApp, Backend], Awaitabl
         backend = build_backend(settings)
         try:
             await backend.prepare()
-            app = build_app(settings, backend.services, socket_mode=socket_mode)
+            bot = await ready_bot(settings, backend, socket_mode=socket_mode)
             freeze_startup_objects()
-            async with background_tasks(app, backend.services):
-                await receive(app, backend)
+            try:
+                async with background_tasks(bot.app, backend.services, bot.clients):
+                    await receive(bot.app, backend)
+            finally:
+                await close_app(bot.app)
         finally:
             await backend.close()
 
@@ -64,25 +69,38 @@ def _run_bot(settings: Settings, receive: Callable[[AsyncApp, Backend], Awaitabl
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from bot.runtime.server import serve_forever, web_app
+    from bot.runtime.server import reserve, serve_forever, web_app
 
     settings = _settings()
-    settings.require("slack_bot_token", "slack_signing_secret")
+    settings.require_one_mode()
+    if settings.many_workspaces:
+        settings.require("slack_signing_secret")
+    else:
+        settings.require("slack_bot_token", "slack_signing_secret")
+    sock = reserve(args.host, settings.port)
 
     async def receive(app: AsyncApp, backend: Backend) -> None:
-        await serve_forever(web_app(app, backend.health), args.host, settings.port)
+        await serve_forever(web_app(app, backend.health), sock)
 
-    _run_bot(settings, receive)
+    try:
+        _run_bot(settings, receive)
+    finally:
+        sock.close()
     return 0
 
 
 def cmd_socket(_: argparse.Namespace) -> int:
-    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
     settings = _settings()
+    settings.require_one_mode()
+    if settings.many_workspaces:
+        raise SettingsError("serving many workspaces (SLACK_CLIENT_ID) needs HTTP mode for "
+                            "the install pages: run `principlebot serve`")
     settings.require("slack_bot_token", "slack_app_token")
 
     async def receive(app: AsyncApp, _: Backend) -> None:
+        # Imported once the tokens are checked: a refused one is said sooner.
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
         await AsyncSocketModeHandler(app, settings.secret("slack_app_token")).start_async()
 
     _run_bot(settings, receive, socket_mode=True)

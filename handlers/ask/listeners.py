@@ -8,6 +8,7 @@ import logging
 import re
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -15,6 +16,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.domain.ids import row_number
 from handlers.ask import smalltalk, views
 from handlers.kit.blocks import section
 from handlers.kit.context import services_of, team_of
@@ -76,7 +78,8 @@ async def share_in_channel(ack: AsyncAck, action: dict[str, Any], respond: Async
 async def _principle_named(action: dict[str, Any], respond: AsyncRespond,
                            context: AsyncBoltContext) -> Principle | None:
     """The principle a button names; when it is gone, the person is told and None returned."""
-    principle = services_of(context).index.knowledge.principle(int(action["value"]))
+    number = row_number(str(action.get("value") or ""))
+    principle = services_of(context).index.knowledge.principle(number) if number else None
     if principle is None:
         await tell(GONE, respond=respond, client=None, user_id=None)
     return principle
@@ -149,6 +152,9 @@ async def _answer_in_thread(event: dict[str, Any], body: dict[str, Any],
     except SlackApiError as error:
         # Nowhere left to tell the person: the post itself is what failed.
         logger.warning("could not answer in thread: %s", api_error(error))
+    except (TimeoutError, aiohttp.ClientError) as error:
+        # Slack may have posted it: a second message saying "Sorry" would contradict it.
+        logger.warning("answering in thread ended without Slack's answer: %r", error)
 
 
 async def which_principle_shortcut(ack: AsyncAck, body: dict[str, Any],
@@ -177,6 +183,8 @@ async def which_principle_submitted(ack: AsyncAck, view: dict[str, Any],
                                       blocks=views.answer_blocks(answer, shareable=False))
     except SlackApiError as error:
         logger.warning("could not send the answer by DM: %s", api_error(error))
+    except (TimeoutError, aiohttp.ClientError) as error:
+        logger.warning("the answer by DM ended without Slack's answer: %r", error)
 
 
 def _from_a_bot_or_edit(event: dict[str, Any]) -> bool:

@@ -18,7 +18,7 @@ from slack_sdk.models.views import View
 from handlers.kit import limits
 from handlers.kit.blocks import button, context, header, message_blocks, modal, plain, section
 from handlers.kit.markup import plain_text
-from handlers.kit.text import escape, quote_user_text, truncate
+from handlers.kit.text import escape, mention, quote_user_text, truncate
 from knowledge.answer import EMPTY, PRINCIPLE
 from knowledge.index import Answer, Match
 from knowledge.language import LANGUAGE_NAMES
@@ -105,7 +105,7 @@ def _intro(answer: Answer, asked_by: str | None) -> Block:
     """Who asked what (as they wrote it, markup made plain and escaped), and the language the
     question was understood as when it is not English (the source text stays English)."""
     echo = quote_user_text(plain_text(answer.query))
-    intro = f"<@{asked_by}> asked: {echo}" if asked_by else f"You asked: {echo}"
+    intro = f"{mention(asked_by)} asked: {echo}" if asked_by else f"You asked: {echo}"
     if answer.language != "en":
         language = LANGUAGE_NAMES.get(answer.language, answer.language)
         intro += f"\nUnderstood as {language}; the OECD text is quoted in English."

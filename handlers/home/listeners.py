@@ -14,10 +14,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.retro.coverage import practice_of_the_week
-from bot.domain.retro.values import RetroError, Scope
+from bot.domain.retro.values import RetroError, RetroNotFound, Scope
 from bot.domain.services import Services
 from handlers.home import views
-from handlers.kit.context import services_of, team_of
+from handlers.kit.context import channel_of, services_of, team_of, user_of
 from handlers.kit.replies import api_error, tell
 from handlers.retro.views import read_action_value
 
@@ -53,10 +53,13 @@ async def done_or_reopen(ack: AsyncAck, action: dict[str, Any], client: AsyncWeb
                          context: AsyncBoltContext) -> None:
     await ack()
     services = services_of(context)
-    channel, number = read_action_value(action["value"])
+    number = read_action_value(action.get("value") or "")
+    # The Home tab shows a person their own actions: the row must say they wrote or own it.
+    scope = Scope(team_of(context), channel_of(context), person=user_of(context))
     try:
-        await services.retro.set_done(Scope(team_of(context), channel), number,
-                                      action["action_id"] == views.DONE)
+        if number is None:
+            raise RetroNotFound("That action no longer exists.")
+        await services.retro.set_done(scope, number, action["action_id"] == views.DONE)
     except RetroError as error:
         await tell(str(error), respond=None, client=client, user_id=context.user_id)
         return

@@ -11,7 +11,7 @@ from bot.domain.retro.values import Page
 from handlers.kit import limits
 from handlers.kit.blocks import context, header, section
 from handlers.kit.text import escape, truncate
-from handlers.retro.views import action_blocks, done_button, practice_question
+from handlers.retro.views import action_blocks, counted, done_button, practice_question
 from knowledge.models import KnowledgeBase, Practice
 
 DONE = "home_retro_done"
@@ -40,7 +40,7 @@ def home_view(actions: Page, coverage: Coverage, knowledge: KnowledgeBase,
         for action in actions.actions[:HOME_ACTIONS]:
             blocks += action_blocks(action, knowledge, done_button(action, DONE, REOPEN))
         if actions.total > HOME_ACTIONS:
-            blocks.append(context(f"\u2026and {actions.total - HOME_ACTIONS} more: "
+            blocks.append(context(f"\u2026and {counted(actions, HOME_ACTIONS)} more: "
                                   "`/retro list` in their channels."))
     else:
         blocks.append(section("Nothing open that you wrote or own. Log one with "

@@ -1,9 +1,10 @@
 """The Web API client to reach a workspace with, for work no Slack request started (weekly
 prompts, reminders): a request carries its own client, a background job asks for one by team.
 
-With one workspace (SLACK_BOT_TOKEN) every team gets the app's client. A deployment serving
-many workspaces answers with that workspace's installed token, or None once it is uninstalled:
-the job then skips the team.
+With one workspace (SLACK_BOT_TOKEN) every team gets the app's client (`OneWorkspace`). A
+deployment serving many workspaces answers with that workspace's installed token, refreshed
+when it rotates, or None once it is uninstalled: the job then skips the team
+(handlers.kit.installations.Installations).
 """
 
 from __future__ import annotations

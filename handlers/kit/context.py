@@ -1,17 +1,21 @@
 """What a listener reads from Bolt's context: the services of this bot, and who acts where.
 
 The runtime installs `provide(services)` as a global middleware; listeners take `context` and
-never import the wiring.
+never import the wiring. It also makes the request's key (handlers.kit.replay) the key every
+change the listener makes is claimed with.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
 
+from bot.domain.deliveries import carrying_out
 from bot.domain.services import Services
-from handlers.kit.replies import CheckedRespond
+from handlers.kit.http import Respond
+from handlers.kit.replay import request_key
 
 SERVICES = "principlebot_services"
 
@@ -19,14 +23,16 @@ Middleware = Callable[..., Awaitable[None]]
 
 
 def provide(services: Services) -> Middleware:
-    """A middleware putting `services` on every request's context, and a `respond` that logs
-    a response URL's refusals."""
+    """A middleware putting `services` on every request's context, and a `respond` on the
+    Web API client's session that retries within a ceiling and logs a refusal."""
 
-    async def middleware(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
-                         ) -> None:
+    async def middleware(body: dict[str, Any], context: AsyncBoltContext,
+                         next: Callable[[], Awaitable[None]]) -> None:
+        carrying_out(request_key(body))
         context[SERVICES] = services
         if context.response_url:
-            context["respond"] = CheckedRespond(response_url=context.response_url)
+            session = context.client.session if context.client else None
+            context["respond"] = Respond(response_url=context.response_url, session=session)
         await next()
 
     return middleware
@@ -43,3 +49,8 @@ def team_of(context: AsyncBoltContext) -> str:
 
 def user_of(context: AsyncBoltContext) -> str:
     return context.user_id or ""
+
+
+def channel_of(context: AsyncBoltContext) -> str:
+    """The channel the request was made in, as Slack says (never a button's value)."""
+    return context.channel_id or ""

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot.domain.schedule.firing import Delivery, Outcome
 from handlers.kit.clients import TeamClients
 from handlers.kit.replies import api_error
+from handlers.kit.text import channel_link
 
 logger = logging.getLogger("principlebot")
 
@@ -87,9 +88,9 @@ def pause_notifier(clients: TeamClients, what: str, resume: str
         try:
             await client.chat_postMessage(
                 channel=schedule.created_by,
-                text=(f"I paused the {what} for <#{schedule.channel_id}>: {why}. Invite me "
-                      "with `/invite @principlebot` (or unarchive the channel), then type "
-                      f"`{resume}` there."))
+                text=(f"I paused the {what} for {channel_link(schedule.channel_id)}: {why}. "
+                      "Invite me with `/invite @principlebot` (or unarchive the channel), then "
+                      f"type `{resume}` there."))
         except SlackApiError as error:
             logger.warning("could not tell %s about the pause: %s", schedule.created_by,
                            api_error(error))

@@ -17,3 +17,6 @@ MODAL_TITLE = 24
 MODAL_BUTTON = 24  # submit and close
 MAX_CHECKBOXES = 10
 TEXT_INPUT = 3000  # a plain-text input's max_length
+# A slash command's text: Slack's message limit (the composer refuses more). Parsers refuse
+# anything longer before reading it.
+COMMAND_TEXT = 40_000

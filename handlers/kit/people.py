@@ -4,22 +4,18 @@ the name to show. Looked up when needed; a lookup that fails falls back, never r
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.domain.ids import is_user_id
 from handlers.kit.replies import api_error
 
 logger = logging.getLogger("principlebot")
 
-# Slack's user ids: U or W, then upper-case letters and digits.
-USER_ID = re.compile(r"[UW][A-Z0-9]{2,31}")
-
-
-def is_user_id(value: str | None) -> bool:
-    return bool(value) and USER_ID.fullmatch(value or "") is not None
+__all__ = ["display_name", "is_user_id", "user_info", "user_zone"]
 
 
 async def user_info(client: AsyncWebClient, user: str) -> dict[str, Any] | None:
@@ -31,6 +27,9 @@ async def user_info(client: AsyncWebClient, user: str) -> dict[str, Any] | None:
         return dict(info["user"])
     except SlackApiError as error:
         logger.info("users.info %s failed: %s", user, api_error(error))
+        return None
+    except (TimeoutError, aiohttp.ClientError) as error:
+        logger.info("users.info %s did not answer: %r", user, error)
         return None
 
 

@@ -14,7 +14,6 @@ from typing import Any
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.webhook.webhook_response import WebhookResponse
 
 from bot.domain.errors import DomainError
 from handlers.kit import limits
@@ -44,18 +43,6 @@ def api_error(error: SlackApiError) -> str:
     if isinstance(data, dict) and data.get("error"):
         return str(data["error"])
     return f"HTTP {error.response.status_code}"
-
-
-class CheckedRespond(AsyncRespond):
-    """`respond` that logs a response URL's refusal (expired, used five times, 5xx): the
-    webhook client returns such failures instead of raising them."""
-
-    async def __call__(self, *args: Any, **kwargs: Any) -> WebhookResponse:
-        response = await super().__call__(*args, **kwargs)
-        if response.status_code != 200:
-            logger.warning("response URL refused the message: HTTP %s %s",
-                           response.status_code, str(response.body)[:200])
-        return response
 
 
 async def tell(message: str, *, respond: AsyncRespond | None, client: AsyncWebClient | None,

@@ -10,8 +10,14 @@ from bot.domain.retro.coverage import Coverage
 from bot.domain.retro.values import Page, RetroAction
 from handlers.kit import limits
 from handlers.kit.blocks import button, context, header, message_blocks, section
-from handlers.kit.text import escape, truncate
-from handlers.retro.views import LOG_OPEN, action_blocks, action_summary, practice_question
+from handlers.kit.text import escape, mention, truncate
+from handlers.retro.views import (
+    LOG_OPEN,
+    action_blocks,
+    action_summary,
+    counted,
+    practice_question,
+)
 from knowledge.models import KnowledgeBase, Practice
 
 PROMPT_ACTIONS = 15
@@ -20,7 +26,7 @@ OVERDUE_SHOWN = 5
 
 def overdue_line(overdue: list[RetroAction]) -> str:
     items = [f"{action_summary(a)} (due {a.due_date.isoformat() if a.due_date else '?'}"
-             + (f", <@{a.owner_id}>)" if a.owner_id else ")") for a in overdue]
+             + (f", {mention(a.owner_id)})" if a.owner_id else ")") for a in overdue]
     return ":alarm_clock: *Overdue:* " + "; ".join(items)
 
 
@@ -38,12 +44,12 @@ def weekly_prompt_blocks(week: Coverage, open_actions: Page, month: Coverage,
     if overdue:
         blocks.append(section(truncate(overdue_line(overdue), limits.SECTION_TEXT)))
     if open_actions.actions:
-        blocks.append(section(f"*Still open* ({open_actions.total}) \u2014 tick off what is "
+        blocks.append(section(f"*Still open* ({counted(open_actions)}) \u2014 tick off what is "
                               "done:"))
         for action in open_actions.actions[:PROMPT_ACTIONS]:
             blocks += action_blocks(action, knowledge)
         if open_actions.total > PROMPT_ACTIONS:
-            blocks.append(context(f"\u2026and {open_actions.total - PROMPT_ACTIONS} more: "
+            blocks.append(context(f"\u2026and {counted(open_actions, PROMPT_ACTIONS)} more: "
                                   "`/retro list`."))
     least = knowledge.principle(month.least_covered or 0)
     if least and prompt:

@@ -1,11 +1,17 @@
 """Clicks on retro messages: Done/Reopen, Log an action, More, Change tags, Delete my data, and
-the message shortcut that turns a message into an action."""
+the message shortcut that turns a message into an action.
+
+A button's value only names an action's number. Which action a click may reach is decided by
+the stored row and the verified request: an action of the channel the click was made in, or
+one the clicker wrote or owns (their Home tab, a DM).
+"""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+import aiohttp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -21,9 +27,10 @@ from bot.domain.retro.values import (
     Scope,
 )
 from bot.domain.services import Services
-from handlers.kit.context import services_of, team_of
+from handlers.kit.context import channel_of, services_of, team_of, user_of
+from handlers.kit.forms import open_form
 from handlers.kit.markup import plain_text
-from handlers.kit.replies import api_error, open_modal, tell
+from handlers.kit.replies import api_error, tell
 from handlers.kit.text import truncate
 from handlers.retro import views
 from handlers.retro.modals import LOG_FORM_FAILED, log_modal, tags_modal
@@ -31,17 +38,16 @@ from handlers.retro.modals import LOG_FORM_FAILED, log_modal, tags_modal
 logger = logging.getLogger("principlebot")
 
 FORM_FAILED = "I couldn't open the form; please try again."
+GONE = "That action no longer exists."
 
 
-def scope_from_value(body: dict[str, Any], context: AsyncBoltContext,
-                     value: str) -> tuple[Scope, int]:
-    """A button value "C123:42" -> the action's scope (in the clicker's workspace) and number.
-    A button in a channel's message acts on that channel's actions only."""
-    channel, number = views.read_action_value(value)
-    container = body.get("container") or {}
-    if container.get("type") == "message" and container.get("channel_id") not in (None, channel):
-        raise RetroNotFound("That action belongs to another channel.")
-    return Scope(team_of(context), channel), number
+def clicked(context: AsyncBoltContext, value: str) -> tuple[Scope, int]:
+    """Where a click acts (the clicker's team and channel, as Slack says) and the action
+    number its button names."""
+    number = views.read_action_value(value)
+    if number is None:
+        raise RetroNotFound(GONE)
+    return Scope(team_of(context), channel_of(context), person=user_of(context)), number
 
 
 def list_message(page: Page, status: str, principle: int | None, owner: str | None,
@@ -59,7 +65,7 @@ async def done_or_reopen(ack: AsyncAck, action: dict[str, Any], body: dict[str, 
     await ack()
     services = services_of(context)
     try:
-        scope, number = scope_from_value(body, context, action["value"])
+        scope, number = clicked(context, action.get("value") or "")
         updated = await services.retro.set_done(scope, number, action["action_id"] == views.DONE)
     except RetroError as error:
         await tell(str(error), respond=respond, client=client, user_id=context.user_id)
@@ -70,34 +76,34 @@ async def done_or_reopen(ack: AsyncAck, action: dict[str, Any], body: dict[str, 
                   replace_original=True)
 
 
-async def log_button(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
-                     respond: AsyncRespond, client: AsyncWebClient,
-                     context: AsyncBoltContext) -> None:
+async def log_button(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
+                     client: AsyncWebClient, context: AsyncBoltContext) -> None:
     await ack()
-    modal = log_modal(services_of(context).index.knowledge,
-                      metadata={"channel": action["value"]})
-    await open_modal(client, body["trigger_id"], modal, respond, failure=LOG_FORM_FAILED)
+    # The action goes to the channel the button was clicked in, whatever its value says.
+    await open_form(context, client, body["trigger_id"],
+                    log_modal(services_of(context).index.knowledge), respond=respond,
+                    failure=LOG_FORM_FAILED)
 
 
-async def list_more(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
-                    respond: AsyncRespond, context: AsyncBoltContext) -> None:
+async def list_more(ack: AsyncAck, action: dict[str, Any], respond: AsyncRespond,
+                    context: AsyncBoltContext) -> None:
     await ack()
     services = services_of(context)
-    status, principle, owner, offset = views.read_list_more_value(action["value"])
-    scope = Scope(team_of(context), body["channel"]["id"])
-    page = await services.retro.list_actions(scope, status=status, principle=principle,
+    status, principle, owner, offset = views.read_list_more_value(action.get("value") or "")
+    page = await services.retro.list_actions(Scope(team_of(context), channel_of(context)),
+                                             status=status, principle=principle,
                                              owner_id=owner, offset=offset,
                                              limit=views.LIST_PAGE_SIZE)
     await respond(**list_message(page, status, principle, owner, services),
                   replace_original=True)
 
 
-async def clicked_action(action: dict[str, Any], body: dict[str, Any],
-                         respond: AsyncRespond, client: AsyncWebClient,
-                         context: AsyncBoltContext) -> RetroAction | None:
-    """The stored action a button names, or None once the person has been told why not."""
+async def clicked_action(action: dict[str, Any], respond: AsyncRespond,
+                         client: AsyncWebClient, context: AsyncBoltContext
+                         ) -> RetroAction | None:
+    """The stored action a click may reach, or None once the person has been told why not."""
     try:
-        scope, number = scope_from_value(body, context, action["value"])
+        scope, number = clicked(context, action.get("value") or "")
         return await services_of(context).retro.get(scope, number)
     except RetroError as error:
         await tell(str(error), respond=respond, client=client, user_id=context.user_id)
@@ -108,18 +114,19 @@ async def change_tags_button(ack: AsyncAck, action: dict[str, Any], body: dict[s
                              respond: AsyncRespond, client: AsyncWebClient,
                              context: AsyncBoltContext) -> None:
     await ack()
-    found = await clicked_action(action, body, respond, client, context)
+    found = await clicked_action(action, respond, client, context)
     if found is None:
         return
-    await open_modal(client, body["trigger_id"],
-                     tags_modal(found, services_of(context).index.knowledge),
-                     respond, failure=FORM_FAILED)
+    await open_form(context, client, body["trigger_id"],
+                    tags_modal(found, services_of(context).index.knowledge),
+                    subject={"number": str(found.number)}, respond=respond,
+                    failure=FORM_FAILED)
 
 
 async def forget_confirmed(ack: AsyncAck, respond: AsyncRespond,
                            context: AsyncBoltContext) -> None:
     await ack()
-    services, team, user = services_of(context), team_of(context), context.user_id or ""
+    services, team, user = services_of(context), team_of(context), user_of(context)
     deleted, unowned = await services.retro.forget_person(team, user)
     left = await services.participants.forget(team, user)
     await services.due_reminders.forget(team, user)
@@ -132,17 +139,22 @@ async def log_from_message(ack: AsyncAck, body: dict[str, Any], client: AsyncWeb
                            respond: AsyncRespond, context: AsyncBoltContext) -> None:
     await ack()
     services = services_of(context)
-    channel = body["channel"]["id"]
     message = body.get("message", {})
     text = plain_text(message.get("text") or "")
-    permalink = None
+    permalink = await _permalink(client, channel_of(context), str(message.get("ts", "")))
+    modal = log_modal(services.index.knowledge, text=truncate(text, MAX_TEXT),
+                      proposed=services.retro.propose_tags(text), permalink=permalink)
+    await open_form(context, client, body["trigger_id"], modal,
+                    subject={"permalink": permalink or ""}, respond=respond,
+                    failure=LOG_FORM_FAILED)
+
+
+async def _permalink(client: AsyncWebClient, channel: str, ts: str) -> str | None:
     try:
-        found = await client.chat_getPermalink(channel=channel, message_ts=message.get("ts", ""))
-        permalink = found.get("permalink")
+        found = await client.chat_getPermalink(channel=channel, message_ts=ts)
+        return found.get("permalink")
     except SlackApiError as error:
         logger.info("no permalink: %s", api_error(error))
-    modal = log_modal(services.index.knowledge,
-                      metadata={"channel": channel, "permalink": permalink or ""},
-                      text=truncate(text, MAX_TEXT), proposed=services.retro.propose_tags(text),
-                      permalink=permalink)
-    await open_modal(client, body["trigger_id"], modal, respond, failure=LOG_FORM_FAILED)
+    except (TimeoutError, aiohttp.ClientError) as error:
+        logger.info("no permalink: %r", error)
+    return None

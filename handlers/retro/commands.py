@@ -1,22 +1,27 @@
 """Parses the text of `/retro ...` into a command. Pure: no Slack calls, no storage.
 
 The command is registered with escaping on, so users arrive as `<@U123|name>`; tags are the
-`#` words at the end of an action (`/retro add fix the form #4 #security`).
+`#` words at the end of an action (`/retro add fix the form #4 #security`). Every verb has one
+entry in `VERBS`; each reads the text once, word by word (see handlers.kit.parsing).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from handlers.kit.markup import plain_text
+from handlers.kit.parsing import Invocation, by_verb, too_long
 from handlers.kit.words import HELP_WORDS
 
-_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-_TRAILING_TAGS = re.compile(r"(?:\s+#[\w.\-]+)+\s*$")
-
-
-MAX_COMMAND = 4000  # longer than any action (2000) with its tags and owner; read no further
+_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
+# How many words a mention's label may span (`<@U123|Ann Lee>` arrives as two words).
+LABEL_WORDS = 8
+_TAG = re.compile(r"#[\w.\-]+")
+_PRINCIPLE_FILTER = re.compile(r"#(\d{1,3})(?:\.\d{1,3})?")
+_NUMBER = re.compile(r"#?(\d{1,9})")
+LIST_FORMS = "`/retro list [open|done|all] [#4] [@person]`"
 NOBODY = frozenset({"none", "nobody", "noone", "no-one"})
 FORMATS = ("csv", "json")
 
@@ -38,42 +43,26 @@ class RetroCommand:
     fmt: str = "csv"  # export
 
 
-
 def parse_retro_command(raw: str, user_id: str = "") -> RetroCommand:
     """`user_id` is who typed it, for `assign 12 me`."""
-    text = raw[:MAX_COMMAND].strip()
-    if not text:
+    refusal = too_long(raw)
+    if refusal:
+        return RetroCommand("unknown", text=refusal)
+    return by_verb(raw, VERBS, _unknown, actor=user_id)
+
+
+def _unknown(call: Invocation) -> RetroCommand:
+    if not call.verb:
         return RetroCommand("modal")
-    verb, *more = text.split(None, 1)
-    verb = verb.lower()
-    rest = more[0].strip() if more else ""
-    if verb in HELP_WORDS:
-        return RetroCommand("help")
-    if verb == "add":
-        return _parse_add(rest)
-    if verb == "list":
-        return _parse_list(rest)
-    if verb in {"done", "reopen", "delete"}:
-        number = _number(rest)
-        if number is None:
-            return RetroCommand("unknown", text=f"`/retro {verb}` needs an action number, "
-                                f"e.g. `/retro {verb} 42`.")
-        return RetroCommand(verb, number=number)
-    if verb in {"assign", "due", "edit"}:
-        return _parse_change(verb, rest, user_id)
-    if verb == "export":
-        fmt = rest.lower() or "csv"
-        if fmt not in FORMATS:
-            return RetroCommand("unknown", text="`/retro export` takes csv or json, e.g. "
-                                "`/retro export json`.")
-        return RetroCommand("export", fmt=fmt)
-    if verb in {"mydata", "my-data"}:
-        return RetroCommand("mydata")
-    if verb in {"forget-me", "forgetme"}:
-        return RetroCommand("forget-me")
-    if verb == "schedule":
-        return RetroCommand("schedule", words=tuple(plain_text(rest).split()))
-    return RetroCommand("unknown", text=f"I don't know `/retro {plain_text(verb)}`.")
+    return RetroCommand("unknown", text=f"I don't know `/retro {plain_text(call.verb)}`.")
+
+
+def _numbered(call: Invocation) -> RetroCommand:
+    match = _NUMBER.fullmatch(call.rest)
+    if match is None:
+        return RetroCommand("unknown", text=f"`/retro {call.verb}` needs an action number, "
+                            f"e.g. `/retro {call.verb} 42`.")
+    return RetroCommand(call.verb, number=int(match[1]))
 
 
 CHANGE_EXAMPLES = {
@@ -83,13 +72,15 @@ CHANGE_EXAMPLES = {
 }
 
 
-def _parse_change(verb: str, rest: str, user_id: str) -> RetroCommand:
-    first, _, after = rest.partition(" ")
-    number, after = _number(first), after.strip()
+def _parse_change(call: Invocation) -> RetroCommand:
+    verb = call.verb
+    first, _, after = call.rest.partition(" ")
+    match, after = _NUMBER.fullmatch(first.strip()), after.strip()
     usage = f"Type {CHANGE_EXAMPLES[verb]}."
-    if number is None or not after:
+    if match is None or not after:
         return RetroCommand("unknown", text=f"`/retro {verb}` needs an action number and "
                             f"what to change. {usage}")
+    number = int(match[1])
     if verb == "edit":
         return RetroCommand("edit", number=number, text=plain_text(after))
     if verb == "due":
@@ -98,51 +89,96 @@ def _parse_change(verb: str, rest: str, user_id: str) -> RetroCommand:
     person = _USER.fullmatch(after)
     if person:
         return RetroCommand("assign", number=number, user_id=person.group(1))
-    if after.lower() == "me" and user_id:
-        return RetroCommand("assign", number=number, user_id=user_id)
+    if after.lower() == "me" and call.actor:
+        return RetroCommand("assign", number=number, user_id=call.actor)
     if after.lower() in NOBODY:
         return RetroCommand("assign", number=number, unset=True)
     return RetroCommand("unknown", text=f"I don't know who `{plain_text(after)[:80]}` is. "
                         f"{usage}")
 
 
-def _number(text: str) -> int | None:
-    match = re.fullmatch(r"#?(\d{1,9})", text.strip())
-    return int(match[1]) if match else None
+def _export(call: Invocation) -> RetroCommand:
+    fmt = call.rest.lower() or "csv"
+    if fmt not in FORMATS:
+        return RetroCommand("unknown", text="`/retro export` takes csv or json, e.g. "
+                            "`/retro export json`.")
+    return RetroCommand("export", fmt=fmt)
 
 
-def _parse_add(rest: str) -> RetroCommand:
+def words(text: str) -> list[str]:
+    """The words of `text`, a mention whose label has spaces kept whole."""
+    found: list[str] = []
+    pieces = text.split()
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        if piece.startswith("<@") and ">" not in piece:
+            for j in range(i + 1, min(i + LABEL_WORDS, len(pieces))):
+                if ">" in pieces[j]:
+                    joined = " ".join(pieces[i:j + 1])
+                    if _USER.fullmatch(joined):
+                        piece, i = joined, j
+                    break
+        found.append(piece)
+        i += 1
+    return found
+
+
+def _parse_add(call: Invocation) -> RetroCommand:
+    """Text, then tags and at most one owner in any order at the end."""
+    typed = words(call.rest)
+    tags: list[str] = []
     owner = None
-    owner_match = re.search(rf"(?:^|\s){_USER.pattern}\s*$", rest)
-    tags: tuple[str, ...] = ()
-    # Tags and an owner may come in either order at the end.
-    # A leading space lets a text made only of tags (`/retro add #4`) lose them all and be
-    # refused as empty, rather than logged with "#4" as its text.
-    rest = " " + rest
-    for _ in range(2):
-        tag_match = _TRAILING_TAGS.search(rest)
-        if tag_match:
-            tags = tuple(tag_match.group().split()) + tags
-            rest = rest[: tag_match.start()]
-        owner_match = re.search(rf"\s{_USER.pattern}\s*$", rest)
-        if owner_match and owner is None:
-            owner = owner_match.group(1)
-            rest = rest[: owner_match.start()]
-    return RetroCommand("add", text=plain_text(rest), tags=tags, user_id=owner)
+    kept = len(typed)
+    while kept:
+        word = typed[kept - 1]
+        user = _USER.fullmatch(word) if owner is None else None
+        if _TAG.fullmatch(word):
+            tags.append(word)
+        elif user:
+            owner = user.group(1)
+        else:
+            break
+        kept -= 1
+    return RetroCommand("add", text=plain_text(" ".join(typed[:kept])),
+                        tags=tuple(reversed(tags)), user_id=owner)
 
 
-def _parse_list(rest: str) -> RetroCommand:
+def _parse_list(call: Invocation) -> RetroCommand:
     status, principle, user = "open", None, None
-    for word in rest.split():
+    for word in words(call.rest):
         lowered = word.lower()
+        named_user = _USER.fullmatch(word)
+        named_principle = _PRINCIPLE_FILTER.fullmatch(word)
         if lowered in {"open", "done", "all"}:
             status = lowered
-        elif re.fullmatch(r"#\d+(?:\.\d+)?", word):
-            principle = int(word[1:].split(".")[0])
-        elif _USER.fullmatch(word):
-            user = _USER.fullmatch(word).group(1)  # type: ignore[union-attr]
+        elif named_principle:
+            principle = int(named_principle[1])
+        elif named_user:
+            user = named_user.group(1)
         else:
             return RetroCommand("unknown", text=(
-                f"I don't understand `{plain_text(word)}` in `/retro list`. Try "
-                "`/retro list [open|done|all] [#4] [@person]`."))
+                f"I don't understand `{plain_text(word)}` in `/retro list`. Try {LIST_FORMS}."))
     return RetroCommand("list", status=status, principle=principle, user_id=user)
+
+
+def _schedule(call: Invocation) -> RetroCommand:
+    return RetroCommand("schedule", words=tuple(plain_text(call.rest).split()))
+
+
+def _fixed(verb: str) -> Callable[[Invocation], RetroCommand]:
+    """A verb that takes nothing after it."""
+    return lambda _: RetroCommand(verb)
+
+
+VERBS: dict[str, Callable[[Invocation], RetroCommand]] = {
+    **dict.fromkeys(HELP_WORDS, _fixed("help")),
+    "add": _parse_add,
+    "list": _parse_list,
+    "done": _numbered, "reopen": _numbered, "delete": _numbered,
+    "assign": _parse_change, "due": _parse_change, "edit": _parse_change,
+    "export": _export,
+    "mydata": _fixed("mydata"), "my-data": _fixed("mydata"),
+    "forget-me": _fixed("forget-me"), "forgetme": _fixed("forget-me"),
+    "schedule": _schedule,
+}

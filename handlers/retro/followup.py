@@ -18,12 +18,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.retro.editing import Changes
 from bot.domain.retro.export import write_actions
-from bot.domain.retro.values import RetroAction, RetroError, Scope
+from bot.domain.retro.values import RetroAction, RetroError, RetroNotFound, Scope
 from bot.domain.services import Services
 from handlers.kit.blocks import button, context, message_blocks, section
-from handlers.kit.context import services_of, team_of
+from handlers.kit.context import channel_of, services_of, team_of, user_of
 from handlers.kit.people import display_name, user_info, user_zone
 from handlers.kit.replies import api_error, tell
+from handlers.kit.text import channel_link
 from handlers.retro import views
 
 logger = logging.getLogger("principlebot")
@@ -40,8 +41,8 @@ def due_blocks(actions: list[RetroAction], today: dt.date) -> list[Block]:
     for action in actions[:15]:
         when = ("due today" if action.due_date == today else
                 f"overdue since {action.due_date.isoformat() if action.due_date else '?'}")
-        blocks.append(section(f"{views.action_summary(action)} in <#{action.channel_id}> "
-                              f"\u00b7 {when}"))
+        blocks.append(section(f"{views.action_summary(action)} in "
+                              f"{channel_link(action.channel_id)} \u00b7 {when}"))
         blocks.append(ActionsBlock(block_id=f"retro_due:{views.action_value(action)}",
                                    elements=[
             button("Done", DUE_DONE, views.action_value(action), style="primary"),
@@ -53,13 +54,16 @@ def due_blocks(actions: list[RetroAction], today: dt.date) -> list[Block]:
 
 async def due_click(ack: AsyncAck, action: dict[str, Any], respond: AsyncRespond,
                     client: AsyncWebClient, context: AsyncBoltContext) -> None:
-    """Done or "Snooze a week" in the reminder DM (which is not the action's channel)."""
+    """Done or "Snooze a week" in the reminder DM (which is not the action's channel): the
+    action is found among what the clicker wrote or owns, whatever the button's value says."""
     await ack()
     services = services_of(context)
-    user = context.user_id or ""
+    user = user_of(context)
     try:
-        channel, number = views.read_action_value(action["value"])
-        scope = Scope(team_of(context), channel)
+        number = views.read_action_value(action.get("value") or "")
+        if number is None:
+            raise RetroNotFound("That button is not valid.")
+        scope = Scope(team_of(context), channel_of(context), person=user)
         if action["action_id"] == DUE_DONE:
             changed = await services.retro_edits.edit(scope, number, user, Changes(done=True))
             said = f"Done: {views.action_summary(changed)}"
@@ -68,9 +72,8 @@ async def due_click(ack: AsyncAck, action: dict[str, Any], respond: AsyncRespond
                                                         await user_zone(client, user))
             due = changed.due_date.isoformat() if changed.due_date else ""
             said = f"Snoozed {views.action_summary(changed)}: due {due}"
-    except (RetroError, ValueError) as error:
-        await tell(str(error) if isinstance(error, RetroError) else "That button is not valid.",
-                   respond=respond, client=client, user_id=user)
+    except RetroError as error:
+        await tell(str(error), respond=respond, client=client, user_id=user)
         return
     await respond(text=said, replace_original=False)
 
@@ -97,8 +100,8 @@ async def export_by_dm(services: Services, scope: Scope, user: str, fmt: str,
         await client.files_upload_v2(
             channel=opened["channel"]["id"], content=out.getvalue(), filename=filename,
             title=f"Retro actions of #{scope.channel_id}",
-            initial_comment=f"The {len(actions)} retro action(s) of <#{scope.channel_id}>, "
-                            f"as {fmt.upper()}.")
+            initial_comment=f"The {len(actions)} retro action(s) of "
+                            f"{channel_link(scope.channel_id)}, as {fmt.upper()}.")
     except SlackApiError as error:
         logger.warning("export by DM failed: %s", api_error(error))
         await tell("I couldn't send you the file; please try again.", respond=respond,

@@ -1,9 +1,9 @@
 """Block Kit of the retro modals: logging an action, and changing an action's tags. Owns their
-callback and field ids."""
+callback and field ids. What a form is about (its channel, its action) is stored when it opens
+(handlers.kit.forms), never carried in the view."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from slack_sdk.models.blocks import (
@@ -97,14 +97,13 @@ def _action_inputs(knowledge: KnowledgeBase, *, text: str = "", owner: str | Non
     ]
 
 
-def log_modal(knowledge: KnowledgeBase, *, metadata: dict[str, str], text: str = "",
-              proposed: Sequence[Tag] = (), permalink: str | None = None) -> View:
+def log_modal(knowledge: KnowledgeBase, *, text: str = "", proposed: Sequence[Tag] = (),
+              permalink: str | None = None) -> View:
     """'Log a retro action': text, owner, due date, tags pre-filled with the proposal."""
     blocks = _action_inputs(knowledge, text=text, tags=proposed)
     if permalink:
         blocks.append(context(f"From <{permalink}|this message>"))
-    return modal("Log a retro action", blocks, callback_id=LOG_CALLBACK, submit="Log",
-                 private_metadata=json.dumps(metadata))
+    return modal("Log a retro action", blocks, callback_id=LOG_CALLBACK, submit="Log")
 
 
 def edit_modal(action: RetroAction, knowledge: KnowledgeBase) -> View:
@@ -113,14 +112,11 @@ def edit_modal(action: RetroAction, knowledge: KnowledgeBase) -> View:
         knowledge, text=action.text, owner=action.owner_id,
         due=action.due_date.isoformat() if action.due_date else None, tags=action.tags,
         tags_hint="Up to 3. Leave empty to keep the tags it has.")
-    return modal(f"Edit #{action.number}", blocks, callback_id=EDIT_CALLBACK, submit="Save",
-                 private_metadata=json.dumps({"channel": action.channel_id,
-                                              "number": action.number}))
+    return modal(f"Edit #{action.number}", blocks, callback_id=EDIT_CALLBACK, submit="Save")
 
 
 def tags_modal(action: RetroAction, knowledge: KnowledgeBase) -> View:
     return modal("Change tags", [
         section(action_summary(action)),
         _tags_input(action.tags, knowledge, optional=False),
-    ], callback_id=TAGS_CALLBACK, submit="Save",
-        private_metadata=json.dumps({"channel": action.channel_id, "number": action.number}))
+    ], callback_id=TAGS_CALLBACK, submit="Save")

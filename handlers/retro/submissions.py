@@ -1,10 +1,11 @@
-"""Submitted retro modals: logging an action, changing its tags. Each answers the submission
-within Slack's 3 seconds, errors shown on the field they concern."""
+"""Submitted retro modals: logging an action, changing its tags. Each answers within Slack's 3
+seconds (handlers.kit.answering), errors shown on the field they concern. Where the action goes,
+or which action is retagged, comes from the form the bot stored when it opened the modal
+(handlers.kit.forms), never from the submission's metadata."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from typing import Any
 
@@ -14,10 +15,14 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain.retro.values import RetroAction, RetroError, RetroInputError, Scope
-from handlers.kit.context import services_of, team_of
+from bot.domain.forms import FormExpired
+from bot.domain.retro.values import RetroAction, RetroNotFound, Scope
+from handlers.kit.answering import Submitted, answer_submission
+from handlers.kit.context import services_of, team_of, user_of
+from handlers.kit.forms import form_about, form_of
 from handlers.kit.replies import api_error
 from handlers.retro import modals, views
+from knowledge.models import KnowledgeBase
 
 logger = logging.getLogger("principlebot")
 
@@ -26,36 +31,41 @@ def field_value(values: dict[str, Any], block: str, key: str) -> Any:
     return values.get(block, {}).get(block, {}).get(key)
 
 
+def on_field(field: str) -> Any:
+    """Errors go on `field`, except an expired form, which is said in place of the form."""
+    return lambda error: "" if isinstance(error, FormExpired) else field
+
+
 async def log_submitted(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
                         context: AsyncBoltContext) -> None:
     services = services_of(context)
     submitted = body["view"]
-    metadata = json.loads(submitted.get("private_metadata") or "{}")
     values = submitted["state"]["values"]
     text = field_value(values, modals.FIELD_TEXT, "value") or ""
     owner = field_value(values, modals.FIELD_OWNER, "selected_user")
     due_text = field_value(values, modals.FIELD_DUE, "selected_date")
     tags = [o["value"] for o in field_value(values, modals.FIELD_TAGS, "selected_options") or []]
-    scope = Scope(team_of(context), metadata.get("channel", ""))
-    user = context.user_id or ""
+    user = user_of(context)
     try:
         due = dt.date.fromisoformat(due_text) if due_text else None
     except ValueError:
         await ack(response_action="errors", errors={modals.FIELD_DUE: "Pick a date."})
         return
-    try:
-        added = await services.retro.add(scope, user, text, tags, owner_id=owner, due_date=due,
-                                         permalink=metadata.get("permalink") or None,
-                                         request_key=f"view:{submitted.get('id')}")
-    except RetroInputError as error:
-        await ack(response_action="errors", errors={modals.FIELD_TEXT: str(error)})
-        return
-    await ack()
-    if added.created:
-        knowledge = services.index.knowledge
-        await confirm_by_api(client, added.action, user, f"Logged #{added.action.number}",
-                             views.confirmation_blocks(added.action, knowledge),
-                             views.channel_note(added.action, knowledge))
+
+    async def log() -> Submitted:
+        form = await form_of(context, submitted)
+        added = await services.retro.add(Scope(team_of(context), form.channel_id), user, text,
+                                         tags, owner_id=owner, due_date=due,
+                                         permalink=form.subject.get("permalink") or None)
+        if not added.created:  # the same form again: it was confirmed the first time
+            return Submitted()
+        action, knowledge = added.action, services.index.knowledge
+        return Submitted(notice=f"Logged #{action.number}.", then=lambda: confirm_by_api(
+            client, action, user, f"Logged #{action.number}",
+            views.confirmation_blocks(action, knowledge), views.channel_note(action, knowledge)))
+
+    await answer_submission(ack, client, str(submitted.get("id")), log(),
+                            on_field(modals.FIELD_TEXT))
 
 
 async def confirm_by_api(client: AsyncWebClient, action: RetroAction, user: str, text: str,
@@ -78,19 +88,30 @@ async def tags_submitted(ack: AsyncAck, body: dict[str, Any], client: AsyncWebCl
                          context: AsyncBoltContext) -> None:
     services = services_of(context)
     submitted = body["view"]
-    metadata = json.loads(submitted.get("private_metadata") or "{}")
     tags = [o["value"] for o in
             field_value(submitted["state"]["values"], modals.FIELD_TAGS, "selected_options") or []]
-    scope = Scope(team_of(context), str(metadata.get("channel", "")))
-    try:
-        action = await services.retro.change_tags(scope, int(metadata.get("number", 0)), tags)
-    except RetroError as error:
-        await ack(response_action="errors", errors={modals.FIELD_TAGS: str(error)})
-        return
-    await ack()
+    user = user_of(context)
+
+    async def retag() -> Submitted:
+        form, number = await form_about(context, submitted, "number",
+                                        RetroNotFound("That action no longer exists."))
+        action = await services.retro.change_tags(
+            Scope(team_of(context), form.channel_id, person=user), number, tags)
+        return Submitted(notice=f"Tags of #{action.number} saved.",
+                         then=lambda: _confirm_tags(client, action, user,
+                                                    services.index.knowledge))
+
+    await answer_submission(ack, client, str(submitted.get("id")), retag(),
+                            on_field(modals.FIELD_TAGS))
+
+
+async def _confirm_tags(client: AsyncWebClient, action: RetroAction, user: str,
+                        knowledge: KnowledgeBase) -> None:
     try:
         await client.chat_postEphemeral(
-            channel=action.channel_id, user=context.user_id,
-            text=f"Tags of #{action.number}: {views.tags_text(action, services.index.knowledge)}")
+            channel=action.channel_id, user=user,
+            text=f"Tags of #{action.number}: {views.tags_text(action, knowledge)}")
     except SlackApiError as error:
         logger.info("tag change not confirmed: %s", api_error(error))
+
+

@@ -8,10 +8,11 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ConfirmObject
 
-from bot.domain.retro.values import Page, RetroAction, Tag
+from bot.domain.ids import is_user_id, row_number
+from bot.domain.retro.values import STATUSES, Page, RetroAction, Tag
 from handlers.kit import limits
 from handlers.kit.blocks import button, context, header, message_blocks, section
-from handlers.kit.text import escape, quote_user_text, truncate
+from handlers.kit.text import channel_link, escape, mention, quote_user_text, truncate
 from knowledge.models import KnowledgeBase, Practice
 
 DONE = "retro_done"
@@ -26,17 +27,19 @@ UNDO = "retro_undo"
 LOG_SHORTCUT = "log_retro_action"
 LIST_PAGE_SIZE = 10
 MYDATA_SHOWN = 20
+MAX_OFFSET = 1_000_000
 TAG_LABEL = 60
 
 
 def action_value(action: RetroAction) -> str:
-    """What a button carries to name an action: its channel and number."""
+    """What a button carries to name an action: its channel and number. Only the number is
+    read back: where a click may act comes from the request and the stored action."""
     return f"{action.channel_id}:{action.number}"
 
 
-def read_action_value(value: str) -> tuple[str, int]:
-    channel, _, number = value.partition(":")
-    return channel, int(number)
+def read_action_value(value: str) -> int | None:
+    """The action number a button names; None when the value names none that can exist."""
+    return row_number(value.rpartition(":")[2])
 
 
 def tag_label(tag: Tag, knowledge: KnowledgeBase) -> str:
@@ -54,15 +57,20 @@ def tags_text(action: RetroAction, knowledge: KnowledgeBase) -> str:
     return labels + (" (auto-tagged)" if action.auto_tagged else "")
 
 
+def counted(page: Page, shown: int = 0) -> str:
+    """How many match beyond the first `shown`: "12", or "100+" when counting stopped."""
+    return f"{page.total - shown}{'' if page.exact else '+'}"
+
+
 def action_summary(action: RetroAction) -> str:
     """`#42 fix the form` with the user text escaped and kept short."""
     return f"*#{action.number}* {quote_user_text(action.text, 500)}"
 
 
 def action_details(action: RetroAction, knowledge: KnowledgeBase) -> str:
-    parts = [tags_text(action, knowledge), f"by <@{action.author_id}>"]
+    parts = [tags_text(action, knowledge), f"by {mention(action.author_id)}"]
     if action.owner_id:
-        parts.append(f"owner <@{action.owner_id}>")
+        parts.append(f"owner {mention(action.owner_id)}")
     if action.due_date:
         parts.append(f"due {action.due_date.isoformat()}")
     parts.append("done" if action.status == "done" else "open")
@@ -82,7 +90,7 @@ def confirmation_blocks(action: RetroAction, knowledge: KnowledgeBase) -> list[B
 
 def channel_note(action: RetroAction, knowledge: KnowledgeBase) -> str:
     """The short visible note in the channel."""
-    return truncate(f"<@{action.author_id}> logged retro action {action_summary(action)} "
+    return truncate(f"{mention(action.author_id)} logged retro action {action_summary(action)} "
                     f"({tags_text(action, knowledge)})", limits.SECTION_TEXT)
 
 
@@ -121,7 +129,7 @@ def change_blocks(action: RetroAction, knowledge: KnowledgeBase, what: str) -> l
 
 def change_note(action: RetroAction, actor: str, what: str) -> str:
     """The short visible note in the channel after a change."""
-    return truncate(f"<@{actor}> changed retro action {action_summary(action)}: {what}",
+    return truncate(f"{mention(actor)} changed retro action {action_summary(action)}: {what}",
                     limits.SECTION_TEXT)
 
 
@@ -178,7 +186,7 @@ def list_blocks(page: Page, knowledge: KnowledgeBase, *, title: str,
     for action in page.actions:
         blocks += action_blocks(action, knowledge, tools=True)
     shown_to = page.offset + len(page.actions)
-    blocks.append(context(f"Showing {page.offset + 1}\u2013{shown_to} of {page.total}."))
+    blocks.append(context(f"Showing {page.offset + 1}\u2013{shown_to} of {counted(page)}."))
     if page.has_more and more_value:
         blocks.append(ActionsBlock(block_id=LIST_MORE,
                                    elements=[button("More", LIST_MORE, more_value)]))
@@ -190,8 +198,18 @@ def list_more_value(status: str, principle: int | None, owner: str | None, offse
 
 
 def read_list_more_value(value: str) -> tuple[str, int | None, str | None, int]:
-    data = json.loads(value)
-    return str(data["s"]), data.get("p"), data.get("o"), int(data["n"])
+    """The More button's filters and offset; what does not read as one is left out (the
+    list then starts over, unfiltered)."""
+    try:
+        data = json.loads(value)
+    except ValueError:
+        data = None
+    data = data if isinstance(data, dict) else {}
+    status = data.get("s") if data.get("s") in STATUSES else "open"
+    principle = data.get("p") if isinstance(data.get("p"), int) and 0 < data["p"] < 100 else None
+    owner = data.get("o") if is_user_id(data.get("o")) else None
+    offset = data.get("n") if isinstance(data.get("n"), int) and 0 <= data["n"] < MAX_OFFSET else 0
+    return status, principle, owner, offset
 
 
 def help_blocks() -> list[Block]:
@@ -222,16 +240,16 @@ def help_blocks() -> list[Block]:
 def mydata_blocks(page: Page, knowledge: KnowledgeBase) -> list[Block]:
     blocks: list[Block] = [
         header("What principlebot holds about you"),
-        section(f"{page.total} retro action(s) you wrote or own, in this workspace. Each holds "
-                "its text, tags, channel, author, owner, due date and dates. Besides these: "
+        section(f"{counted(page)} retro action(s) you wrote or own, in this workspace. Each "
+                "holds its text, tags, channel, author, owner, due date and dates. Besides these: "
                 "the channels whose stand-ups you joined, your stand-up ticks, and which "
                 "reminders you were sent."),
     ]
     for action in page.actions:
-        blocks.append(section(f"{action_summary(action)} in <#{action.channel_id}>"))
+        blocks.append(section(f"{action_summary(action)} in {channel_link(action.channel_id)}"))
         blocks.append(context(action_details(action, knowledge)))
     if page.has_more:
-        blocks.append(context(f"\u2026and {page.total - len(page.actions)} more. "
+        blocks.append(context(f"\u2026and {counted(page, len(page.actions))} more. "
                               "`principlebot export` gives an administrator the full list."))
     return message_blocks(blocks)
 
@@ -248,7 +266,7 @@ def forget_confirmation_blocks(authored: int, owned: int, written: list[RetroAct
                      "with no owner.")
     if channels:
         lines.append("It takes you out of the stand-ups of "
-                     + ", ".join(f"<#{c}>" for c in channels[:20]) + " (no more reminders).")
+                     + ", ".join(channel_link(c) for c in channels[:20]) + " (no more reminders).")
     lines.append("It forgets which stand-up and due-date reminders you were sent. Stand-up "
                  "ticks stay in the team's totals. It cannot be undone.")
     return [

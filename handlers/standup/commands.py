@@ -1,8 +1,14 @@
-"""Parses the text of `/standup ...` into a command. Pure: no Slack calls, no storage."""
+"""Parses the text of `/standup ...` into a command. Pure: no Slack calls, no storage.
+
+One entry per verb in `VERBS`; any other first word names a checklist (`/standup weekly`) or a
+principle (`/standup p4`). The text is read only up to MAX_TEXT, and numbers only up to a few
+digits, so no typed number is too big to convert or to store.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from handlers.kit.markup import unescape
@@ -15,6 +21,8 @@ DEFAULT_REPORT_DAYS = 14
 MAX_REPORT_DAYS = 365
 MAX_TEXT = 300  # longer than any command; read no further
 SIMPLE_VERBS = frozenset({"list", "join", "leave", "who"})
+_SMALL_NUMBER = re.compile(r"[0-9]{1,3}")
+_SHORT_PRINCIPLE = re.compile(r"p([0-9]+)")
 
 
 @dataclass(frozen=True)
@@ -28,25 +36,36 @@ class StandupCommand:
     new: bool = False  # "start": a second run on the same day, on purpose
 
 
+@dataclass(frozen=True)
+class _Typed:
+    """A command's text split once: its verb (lowercase) and the words after it as typed."""
+
+    verb: str
+    words: list[str]
+    checklists: dict[str, Checklist]
+    knowledge: KnowledgeBase
+
+
 def parse_standup_command(raw: str, checklists: dict[str, Checklist],
                           knowledge: KnowledgeBase) -> StandupCommand:
     words = unescape(raw[:MAX_TEXT]).split()
-    verb = words[0].lower() if words else ""
-    if verb in HELP_WORDS:
-        return StandupCommand("help")
-    if verb in SIMPLE_VERBS:
-        if len(words) > 1:
-            return StandupCommand("unknown", message=f"`/standup {verb}` takes nothing more.")
-        return StandupCommand(verb)
-    if verb in {"schedule", "remind"}:
-        return StandupCommand(verb, words=tuple(words[1:]))
-    if verb == "report":
-        return _report([w.lower() for w in words[1:]])
-    if verb == "new":
-        chosen = _checklist([w.lower() for w in words[1:]], checklists, knowledge)
-        return StandupCommand("start", chosen.checklist, message=chosen.message,
-                              new=True) if chosen.verb == "start" else chosen
+    typed = _Typed(words[0].lower() if words else "", words[1:], checklists, knowledge)
+    verb = VERBS.get(typed.verb)
+    if verb is not None:
+        return verb(typed)
     return _checklist([w.lower() for w in words], checklists, knowledge)
+
+
+def _simple(typed: _Typed) -> StandupCommand:
+    if typed.words:
+        return StandupCommand("unknown", message=f"`/standup {typed.verb}` takes nothing more.")
+    return StandupCommand(typed.verb)
+
+
+def _new(typed: _Typed) -> StandupCommand:
+    chosen = _checklist([w.lower() for w in typed.words], typed.checklists, typed.knowledge)
+    return StandupCommand("start", chosen.checklist, message=chosen.message,
+                          new=True) if chosen.verb == "start" else chosen
 
 
 def _checklist(words: list[str], checklists: dict[str, Checklist],
@@ -54,9 +73,11 @@ def _checklist(words: list[str], checklists: dict[str, Checklist],
     if not words:
         default = checklists.get(DEFAULT_CHECKLIST) or next(iter(checklists.values()))
         return StandupCommand("start", checklist=default)
-    if words[0] == "principle" or re.fullmatch(r"p\d+", words[0]):
-        number = words[0][1:] if words[0] != "principle" else " ".join(words[1:2])
-        principle = knowledge.principle(int(number)) if number.isdecimal() else None
+    short = _SHORT_PRINCIPLE.fullmatch(words[0])
+    if words[0] == "principle" or short:
+        number = short[1] if short else " ".join(words[1:2])
+        principle = (knowledge.principle(int(number)) if _SMALL_NUMBER.fullmatch(number)
+                     else None)
         if principle is None:
             return StandupCommand("unknown", message=(
                 f"There is no principle {number or '(missing)'}: use `/standup principle 1` "
@@ -68,11 +89,22 @@ def _checklist(words: list[str], checklists: dict[str, Checklist],
         f"There is no checklist `{words[0]}`. `/standup list` shows the ones there are."))
 
 
-def _report(words: list[str]) -> StandupCommand:
+def _report(typed: _Typed) -> StandupCommand:
+    words = [w.lower() for w in typed.words]
     if not words:
         return StandupCommand("report")
-    if words[0].isdecimal() and 1 <= int(words[0]) <= MAX_REPORT_DAYS:
+    if _SMALL_NUMBER.fullmatch(words[0]) and 1 <= int(words[0]) <= MAX_REPORT_DAYS:
         return StandupCommand("report", days=int(words[0]))
     return StandupCommand("unknown", message=(
         f"`/standup report` takes a number of days from 1 to {MAX_REPORT_DAYS}, "
         "e.g. `/standup report 30`."))
+
+
+VERBS: dict[str, Callable[[_Typed], StandupCommand]] = {
+    **dict.fromkeys(HELP_WORDS, lambda _: StandupCommand("help")),
+    **dict.fromkeys(SIMPLE_VERBS, _simple),
+    "schedule": lambda typed: StandupCommand("schedule", words=tuple(typed.words)),
+    "remind": lambda typed: StandupCommand("remind", words=tuple(typed.words)),
+    "report": _report,
+    "new": _new,
+}

@@ -2,13 +2,14 @@
 modal, and the report's "Log a retro action".
 
 The message is redrawn after every change from what is stored, one redraw at a time per run
-(in this process), so the last redraw always shows the last committed state.
+(in this process), so the last redraw always shows the last committed state. A run id from a
+button or a form is believed only for the channel the run was started in. Commands answer in
+their ack (handlers.kit.answering).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -23,13 +24,18 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.errors import DomainError
+from bot.domain.forms import FormExpired
+from bot.domain.ids import row_number
 from bot.domain.retro.values import Tag
 from bot.domain.schedule.firing import Outcome
 from bot.domain.services import Services
+from bot.domain.standup.service import GONE
 from bot.domain.standup.values import Run, RunNotFound, StandupError
-from handlers.kit.context import services_of, team_of
+from handlers.kit.answering import Reply, Submitted, answer_command, answer_submission
+from handlers.kit.context import channel_of, services_of, team_of, user_of
+from handlers.kit.forms import form_about, open_form
 from handlers.kit.people import user_zone
-from handlers.kit.replies import api_error, error_text, explain, open_modal, tell
+from handlers.kit.replies import api_error, error_text, explain, tell
 from handlers.retro.modals import LOG_FORM_FAILED, log_modal
 from handlers.standup import routine, views
 from handlers.standup.commands import StandupCommand, parse_standup_command
@@ -43,6 +49,8 @@ HINTS: dict[type[DomainError], str] = {RunNotFound: "Start a new one with `/stan
 OLD_CHECKLIST = ("That checklist is from an older version of me. Start a new one with "
                  "`/standup`.")
 FORM_FAILED = "I couldn't open the form; please try again."
+MAYBE_POSTED = ("Slack did not confirm the checklist in time, so it has probably been posted. "
+                "If it is not in the channel, type `/standup new`.")
 REDRAWS = RedrawLocks()
 
 
@@ -59,45 +67,50 @@ async def standup_command(ack: AsyncAck, command: dict[str, Any], respond: Async
     elif parsed.verb == "unknown" or (parsed.verb == "start" and parsed.checklist is None):
         await ack(text=error_text(f"{parsed.message} `/standup help` lists what I can do."))
     else:
-        await ack()
-        where = Where(team_of(context), context.channel_id or "", context.user_id or "")
-        try:
-            await VERBS[parsed.verb](parsed, where, services, respond, client)
-        except DomainError as error:
-            await tell(explain(error, {**HINTS, **routine.HINTS}), respond=respond,
-                       client=client, user_id=where.user_id)
+        where = Where(team_of(context), channel_of(context), user_of(context))
+        await answer_command(ack, respond,
+                             VERBS[parsed.verb](parsed, where, services, respond, client),
+                             lambda error: explain(error, {**HINTS, **routine.HINTS}))
 
 
 async def _report(parsed: StandupCommand, where: Where, services: Services,
-                  respond: AsyncRespond, client: AsyncWebClient) -> None:
+                  respond: AsyncRespond, client: AsyncWebClient) -> Reply:
     now = services.clock()
     report = await services.standups.report(where.team_id, where.channel_id,
                                             since=now - dt.timedelta(days=parsed.days),
                                             until=now)
-    await respond(text=f"Stand-ups, last {parsed.days} days",
-                  blocks=views.report_blocks(report, parsed.days, services.index.knowledge))
+    return Reply({"text": f"Stand-ups, last {parsed.days} days",
+                  "blocks": views.report_blocks(report, parsed.days, services.index.knowledge)})
 
 
 async def _start(parsed: StandupCommand, where: Where, services: Services,
-                 respond: AsyncRespond, client: AsyncWebClient) -> None:
+                 respond: AsyncRespond, client: AsyncWebClient) -> Reply:
+    """The run is stored within the ack window; its checklist is posted once acked."""
     if not parsed.new:
         today = await _todays_run(services, where, client)
         if today is not None:
-            await respond(text="Today's stand-up is already posted",
-                          blocks=views.offer_blocks(today))
-            return
+            return Reply({"text": "Today's stand-up is already posted",
+                          "blocks": views.offer_blocks(today)})
     if parsed.checklist is None:
-        return
+        return Reply()
     run = await services.standups.start(
         where.team_id, where.channel_id, parsed.checklist, where.user_id,
         remind_after=await remind_after(services, where.team_id, where.channel_id))
+    return Reply(then=lambda: _post(run, services, respond, client))
+
+
+async def _post(run: Run, services: Services, respond: AsyncRespond,
+                client: AsyncWebClient) -> None:
     delivery = await post_run(client, services, run)
-    if delivery.outcome in (Outcome.RETRY, Outcome.PAUSE):
+    if delivery.outcome is Outcome.UNCERTAIN:
+        # Kept, not contradicted: the first click on it teaches the run its message.
+        await tell(MAYBE_POSTED, respond=respond, client=None, user_id=None)
+    elif delivery.outcome in (Outcome.RETRY, Outcome.PAUSE):
         hint = ("Invite me to this channel first: `/invite @principlebot`."
                 if delivery.reason in {"not_in_channel", "channel_not_found"} else
                 "Slack did not accept the message; please try again.")
         await tell(f"I couldn't post the checklist. {hint}", respond=respond, client=client,
-                   user_id=where.user_id)
+                   user_id=run.started_by)
 
 
 async def _todays_run(services: Services, where: Where, client: AsyncWebClient) -> Run | None:
@@ -110,46 +123,69 @@ async def _todays_run(services: Services, where: Where, client: AsyncWebClient) 
 
 
 async def _routine(parsed: StandupCommand, where: Where, services: Services,
-                   respond: AsyncRespond, client: AsyncWebClient) -> None:
+                   respond: AsyncRespond, client: AsyncWebClient) -> Reply:
     if parsed.verb == "schedule":
         text = await routine.schedule_reply(services, where, list(parsed.words), client)
     elif parsed.verb == "remind":
         text = await routine.remind_reply(services, where, list(parsed.words))
     else:
         text = await routine.people_reply(services, where, parsed.verb)
-    await respond(text=text)
+    return Reply({"text": text})
 
 
 Verb = Callable[[StandupCommand, Where, Services, AsyncRespond, AsyncWebClient],
-                Awaitable[None]]
+                Awaitable[Reply]]
 VERBS: dict[str, Verb] = {"report": _report, "start": _start, "schedule": _routine,
                           "remind": _routine, "join": _routine, "leave": _routine,
                           "who": _routine}
 
 
-async def _redraw(client: AsyncWebClient, services: Services, team_id: str, run_id: int) -> None:
+async def _redraw(client: AsyncWebClient, services: Services, team_id: str, run_id: int,
+                  seen_ts: str | None = None) -> None:
+    """Redraw the shared message from what is stored; `seen_ts` is the message a click came
+    from, which teaches the run its message when the post's answer was lost."""
     async with REDRAWS.for_run(run_id):
         summary = await services.standups.next_version(team_id, run_id)
-        if not summary.run.message_ts:
+        ts = summary.run.message_ts
+        if not ts and seen_ts:
+            await services.standups.set_message(team_id, run_id, seen_ts, unless_known=True)
+            ts = seen_ts
+        if not ts:
             return
         try:
-            await client.chat_update(channel=summary.run.channel_id, ts=summary.run.message_ts,
+            await client.chat_update(channel=summary.run.channel_id, ts=ts,
                                      text=views.run_text(summary),
                                      blocks=views.run_blocks(summary))
         except SlackApiError as error:
             logger.warning("could not redraw stand-up %s: %s", run_id, api_error(error))
 
 
+def _shared_message(body: dict[str, Any]) -> str | None:
+    """The ts of the channel message a click was made on (not a person's own copy)."""
+    container = body.get("container") or {}
+    if container.get("type") != "message" or container.get("is_ephemeral"):
+        return None
+    return str(container.get("message_ts") or "") or None
+
+
 async def _refuse(respond: AsyncRespond, error: StandupError) -> None:
     await tell(explain(error, HINTS), respond=respond, client=None, user_id=None)
+
+
+def _run_named(action: dict[str, Any]) -> int:
+    run_id = row_number(str(action.get("value") or ""))
+    if run_id is None:
+        raise RunNotFound(GONE)
+    return run_id
 
 
 async def my_answers(ack: AsyncAck, action: dict[str, Any], respond: AsyncRespond,
                      context: AsyncBoltContext) -> None:
     await ack()
     try:
-        summary = await services_of(context).standups.summary(team_of(context),
-                                                              int(action["value"]))
+        summary = await services_of(context).standups.summary(
+            team_of(context), _run_named(action), channel_id=channel_of(context),
+            person=user_of(context))
     except StandupError as error:
         await _refuse(respond, error)
         return
@@ -159,8 +195,9 @@ async def my_answers(ack: AsyncAck, action: dict[str, Any], respond: AsyncRespon
                   response_type="ephemeral", replace_original=False)
 
 
-async def tick(ack: AsyncAck, action: dict[str, Any], respond: AsyncRespond,
-               client: AsyncWebClient, context: AsyncBoltContext) -> None:
+async def tick(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
+               respond: AsyncRespond, client: AsyncWebClient,
+               context: AsyncBoltContext) -> None:
     await ack()
     services = services_of(context)
     try:
@@ -171,56 +208,64 @@ async def tick(ack: AsyncAck, action: dict[str, Any], respond: AsyncRespond,
     team = team_of(context)
     selected = [o["value"] for o in action.get("selected_options") or []]
     try:
-        await services.standups.tick(team, run_id, context.user_id or "", version, selected)
+        await services.standups.tick(team, run_id, user_of(context), version, selected,
+                                     channel_id=channel_of(context))
     except StandupError as error:
         await _refuse(respond, error)
         return
-    await _redraw(client, services, team, run_id)
+    await _redraw(client, services, team, run_id, _shared_message(body))
 
 
-async def done(ack: AsyncAck, action: dict[str, Any], respond: AsyncRespond,
-               client: AsyncWebClient, context: AsyncBoltContext) -> None:
+async def done(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
+               respond: AsyncRespond, client: AsyncWebClient,
+               context: AsyncBoltContext) -> None:
     await ack()
     services = services_of(context)
-    team, run_id = team_of(context), int(action["value"])
+    team = team_of(context)
     try:
-        await services.standups.set_done(team, run_id, context.user_id or "")
+        run_id = _run_named(action)
+        await services.standups.set_done(team, run_id, user_of(context),
+                                         channel_id=channel_of(context))
     except StandupError as error:
         await _refuse(respond, error)
         return
-    await _redraw(client, services, team, run_id)
+    await _redraw(client, services, team, run_id, _shared_message(body))
 
 
 async def blocked(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
                   respond: AsyncRespond, client: AsyncWebClient,
                   context: AsyncBoltContext) -> None:
     await ack()
-    run_id = int(action["value"])
     try:
-        summary = await services_of(context).standups.summary(team_of(context), run_id)
+        run_id = _run_named(action)
+        await services_of(context).standups.summary(team_of(context), run_id,
+                                                    channel_id=channel_of(context),
+                                                    person=user_of(context))
     except StandupError as error:
         await _refuse(respond, error)
         return
-    modal = views.blocked_modal(run_id, summary.run.channel_id, summary.run.message_ts or "")
-    await open_modal(client, body["trigger_id"], modal, respond, failure=FORM_FAILED)
+    await open_form(context, client, body["trigger_id"], views.blocked_modal(),
+                    subject={"run": str(run_id)}, respond=respond, failure=FORM_FAILED)
 
 
 async def blocked_submitted(ack: AsyncAck, view: dict[str, Any], client: AsyncWebClient,
                             context: AsyncBoltContext) -> None:
     services = services_of(context)
-    metadata = json.loads(view.get("private_metadata") or "{}")
     values = view["state"]["values"]
     note = values.get(views.FIELD_NOTE, {}).get(views.FIELD_NOTE, {}).get("value") or ""
     share = bool(values.get(views.FIELD_SHARE, {}).get(views.FIELD_SHARE, {})
                  .get("selected_options"))
-    team, run_id = team_of(context), int(metadata["run"])
-    try:
-        await services.standups.set_blocked(team, run_id, context.user_id or "", note, share)
-    except StandupError as error:
-        await ack(response_action="errors", errors={views.FIELD_NOTE: str(error)})
-        return
-    await ack()
-    await _redraw(client, services, team, run_id)
+    team = team_of(context)
+
+    async def save() -> Submitted:
+        form, run_id = await form_about(context, view, "run", RunNotFound(GONE))
+        await services.standups.set_blocked(team, run_id, user_of(context), note, share,
+                                            channel_id=form.channel_id)
+        return Submitted(then=lambda: _redraw(client, services, team, run_id))
+
+    await answer_submission(ack, client, str(view.get("id")), save(),
+                            lambda error: "" if isinstance(error, FormExpired)
+                            else views.FIELD_NOTE)
 
 
 async def log_retro_for_skipped(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
@@ -228,10 +273,11 @@ async def log_retro_for_skipped(ack: AsyncAck, action: dict[str, Any], body: dic
                                 context: AsyncBoltContext) -> None:
     await ack()
     knowledge = services_of(context).index.knowledge
-    practice = knowledge.practice(action["value"])
+    practice = knowledge.practice(str(action.get("value") or ""))
     proposed = (Tag(str(practice.principle), practice.principle),) if practice else ()
-    modal = log_modal(knowledge, metadata={"channel": body["channel"]["id"]}, proposed=proposed)
-    await open_modal(client, body["trigger_id"], modal, respond, failure=LOG_FORM_FAILED)
+    await open_form(context, client, body["trigger_id"],
+                    log_modal(knowledge, proposed=proposed), respond=respond,
+                    failure=LOG_FORM_FAILED)
 
 
 def register(app: AsyncApp) -> None:

@@ -3,8 +3,6 @@ lists, help and reports. Owns the feature's action, block and callback ids."""
 
 from __future__ import annotations
 
-import json
-
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -14,6 +12,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.domain.ids import row_number
 from bot.domain.standup.values import MAX_NOTE, Report, Response, Run, Summary
 from handlers.kit import limits
 from handlers.kit.blocks import (
@@ -26,7 +25,7 @@ from handlers.kit.blocks import (
     plain,
     section,
 )
-from handlers.kit.text import escape, quote_user_text
+from handlers.kit.text import channel_link, escape, mention, quote_user_text
 from knowledge.models import Checklist, KnowledgeBase
 
 TICK = "standup_tick"  # a box of the shared message
@@ -53,11 +52,15 @@ def items_block_id(run_id: int, version: int) -> str:
 def read_checkbox_block_id(block_id: str) -> tuple[int, int | None]:
     """The run and, for the shared message, the version its boxes were drawn at; None for a
     person's own copy, whose boxes show their complete ticks."""
-    prefix, run_id, *version = block_id.split(":")
-    if prefix == ITEMS_BLOCK_PREFIX and len(version) == 1:
-        return int(run_id), int(version[0])
-    if prefix == MINE_BLOCK_PREFIX and not version:
-        return int(run_id), None
+    prefix, run, *versions = block_id.split(":")
+    run_id = row_number(run)
+    # Versions count from 0; nine digits keep them within the database's integer.
+    typed = versions[0] if len(versions) == 1 else ""
+    version = int(typed) if typed.isascii() and typed.isdigit() and len(typed) <= 9 else None
+    if run_id is not None and prefix == ITEMS_BLOCK_PREFIX and version is not None:
+        return run_id, version
+    if run_id is not None and prefix == MINE_BLOCK_PREFIX and not versions:
+        return run_id, None
     raise ValueError(block_id)
 
 
@@ -65,7 +68,7 @@ def people(user_ids: list[str], shown: int = NAMES_SHOWN) -> str:
     """`<@U1>, <@U2> and 12 others`: everyone fits, however many responded."""
     if not user_ids:
         return "nobody yet"
-    names = ", ".join(f"<@{u}>" for u in user_ids[:shown])
+    names = ", ".join(mention(u) for u in user_ids[:shown])
     hidden = len(user_ids) - shown
     return names + (f" and {hidden} other{'s' if hidden > 1 else ''}" if hidden > 0 else "")
 
@@ -76,7 +79,7 @@ def blocked_line(blocked: list[Response], budget: int = limits.SECTION_TEXT - 20
     shown: list[str] = []
     used = 0
     for response in blocked[:NAMES_SHOWN]:
-        entry = f"<@{response.user_id}>" + (
+        entry = mention(response.user_id) + (
             f" (\u201c{quote_user_text(response.note, NOTE_SHOWN)}\u201d)" if response.note
             else "")
         if used + len(entry) + 2 > budget:
@@ -99,7 +102,7 @@ def run_blocks(summary: Summary) -> list[Block]:
     ]
     blocks: list[Block] = [
         header(run.checklist.title),
-        context(f"Started by <@{run.started_by}> \u00b7 {len(responded)} responded \u00b7 "
+        context(f"Started by {mention(run.started_by)} \u00b7 {len(responded)} responded \u00b7 "
                 f"{sum(r.done for r in summary.responses)} done \u00b7 tick what is true for you"),
         ActionsBlock(block_id=items_block_id(run.id, run.version),
                      elements=[CheckboxesElement(action_id=TICK, options=options)]),
@@ -136,7 +139,8 @@ def run_text(summary: Summary) -> str:
     return f"{summary.run.checklist.title}: {len(summary.responses)} responded"
 
 
-def blocked_modal(run_id: int, channel_id: str, message_ts: str) -> View:
+def blocked_modal() -> View:
+    """The blocker form; which run it is about is stored when it opens (handlers.kit.forms)."""
     return modal("I'm blocked", [
         InputBlock(block_id=FIELD_NOTE, optional=True,
                    label=plain("What is blocking you?", limits.INPUT_LABEL),
@@ -148,8 +152,7 @@ def blocked_modal(run_id: int, channel_id: str, message_ts: str) -> View:
                        option("share", "Show my note in the channel"),
                    ])),
         context("The channel sees that you are blocked; your note only if you tick the box."),
-    ], callback_id=BLOCKED_MODAL_CALLBACK, submit="Save",
-        private_metadata=json.dumps({"run": run_id, "channel": channel_id, "ts": message_ts}))
+    ], callback_id=BLOCKED_MODAL_CALLBACK, submit="Save")
 
 
 def list_blocks(checklists: dict[str, Checklist], knowledge: KnowledgeBase) -> list[Block]:
@@ -187,7 +190,7 @@ def offer_blocks(run: Run) -> list[Block]:
     """A manual `/standup` on a day that already has a run: that run, not a second one."""
     return [
         section(f"This channel already has today's stand-up ({escape(run.checklist.title)}, "
-                f"started by <@{run.started_by}>). Answer it there, or open your own copy:"),
+                f"started by {mention(run.started_by)}). Answer it there, or open your own copy:"),
         ActionsBlock(block_id=f"standup_offer:{run.id}", elements=[
             button("My answers", MY_ANSWERS, str(run.id), style="primary"),
         ]),
@@ -198,7 +201,7 @@ def offer_blocks(run: Run) -> list[Block]:
 def reminder_blocks(run: Run) -> list[Block]:
     """The DM to a participant who has not answered a run."""
     return [
-        section(f":wave: The stand-up in <#{run.channel_id}> is waiting for you: "
+        section(f":wave: The stand-up in {channel_link(run.channel_id)} is waiting for you: "
                 f"*{escape(run.checklist.title)}*."),
         ActionsBlock(block_id=f"standup_remind:{run.id}", elements=[
             button("Open my checklist", MY_ANSWERS, str(run.id), style="primary"),

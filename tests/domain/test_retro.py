@@ -17,6 +17,7 @@ from bot.domain.retro.coverage import Coverage
 from bot.domain.retro.export import COLUMNS, write_actions
 from bot.domain.retro.tagging import Tagger
 from bot.domain.retro.values import (
+    COUNT_BOUND,
     MAX_TEXT,
     RetroInputError,
     RetroNotAllowed,
@@ -298,6 +299,22 @@ async def test_list_pages(retro_service):
     assert (numbers(beyond), beyond.total, beyond.has_more) == ([], 25, False)
 
 
+async def test_a_long_list_is_counted_only_so_far_past_the_page(retro_service):
+    many = COUNT_BOUND + 5
+    await asyncio.gather(*(retro_service.add(A, "U1", f"Action {i}", ["#4"])
+                           for i in range(many)))
+    first = await retro_service.list_actions(A, limit=10)
+    assert (numbers(first), first.total, first.exact, first.has_more) == (
+        list(range(many, many - 10, -1)), COUNT_BOUND, False, True)
+    # Near the end the count reaches past the page again, and is exact.
+    last = await retro_service.list_actions(A, offset=COUNT_BOUND, limit=10)
+    assert (numbers(last), last.total, last.exact, last.has_more) == (
+        [5, 4, 3, 2, 1], many, True, False)
+    by_four = await retro_service.list_actions(A, principle=4, limit=10)
+    assert (by_four.total, by_four.exact, numbers(by_four)) == (
+        COUNT_BOUND, False, numbers(first))
+
+
 # ---------------------------------------------------------------------- isolation
 
 
@@ -483,6 +500,28 @@ async def test_for_person_returns_what_they_authored_or_own(retro_service):
     assert [a.text for a in mine_elsewhere.actions] == ["U1 in another team"]
     assert await retro_service.count_authored(T1, "U1") == 2
     assert await retro_service.count_authored(T1, "U2") == 0
+    await retro_service.add(A, "U2", "by U2 for U2", ["#4"], owner_id="U2")
+    # Owned but written by someone else: what forget-me would take the person off.
+    assert await retro_service.count_owned(T1, "U2") == 1
+    assert await retro_service.count_owned(T1, "U1") == 0
+
+
+async def test_for_person_merges_authored_and_owned_newest_first_a_page_at_a_time(
+        retro_service, clock):
+    owners = ["U2", None, "U1", "U3", "U1"]  # U1 authors odd numbers and owns some others
+    for i in range(20):
+        clock.advance(minutes=1)
+        author = "U1" if i % 2 == 0 else "U9"
+        await retro_service.add(A if i % 3 else B, author, f"Action {i}", ["#4"],
+                                owner_id=owners[i % len(owners)])
+    expected = [n for n in range(20, 0, -1)
+                if n % 2 == 1 or owners[(n - 1) % len(owners)] == "U1"]
+    pages = [await retro_service.for_person(T1, "U1", status="all", offset=o, limit=5)
+             for o in range(0, len(expected) + 5, 5)]
+    assert [n for page in pages for n in numbers(page)] == expected
+    assert {(page.total, page.exact) for page in pages} == {(len(expected), True)}
+    assert [page.has_more for page in pages] == [
+        page.offset + 5 < len(expected) for page in pages]
 
 
 async def test_forget_person_deletes_their_actions_and_unassigns_them_in_that_team(retro_service,

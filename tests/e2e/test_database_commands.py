@@ -48,3 +48,11 @@ async def test_migrate_then_export_what_was_logged(tmp_path, index: PracticeInde
     assert as_csv.returncode == 0, as_csv.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert [(r["team_id"], r["number"]) for r in rows] == [("T1", "1"), ("T2", "1")]
+
+
+def test_a_sqlite_file_that_cannot_be_made_is_one_line_not_a_traceback():
+    made = principlebot("migrate", database=Path("/proc/nope/x.db"))
+    assert made.returncode == 2
+    assert "Traceback" not in made.stderr
+    [line] = made.stderr.strip().splitlines()
+    assert line.startswith("principlebot: DATABASE_URL names a SQLite file in /proc/nope")

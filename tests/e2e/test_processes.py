@@ -6,103 +6,20 @@ Slack-signed requests; the console runs a script and its output is read like a p
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
 import secrets
 import socket
-import subprocess
-import sys
-from pathlib import Path
-
-import aiohttp
-import pytest
 
 from bot.localslack import signed_requests as slack
-from bot.localslack.standin import SlackStandIn
-from tests.utils.paths import REPO
+from tests.utils.processes import assert_one_line_failure, clean_env, free_port, run_cli, serving
 from tests.utils.slack import ACTOR, BOT_USER, BotClient, best_practice, shown
-
-STARTUP_DEADLINE = 30.0  # seconds to wait for `serve` to come up (not an assertion on speed)
-
-
-def clean_env(tmp_path: Path, **settings: str) -> dict[str, str]:
-    """The parent environment without any of the bot's settings, plus `settings`."""
-    names = {"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL",
-             "DATABASE_URL", "PORT", "LOG_LEVEL"}
-    env = {k: v for k, v in os.environ.items() if k.upper() not in names}
-    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'principlebot.db'}"
-    env["PYTHONUNBUFFERED"] = "1"
-    env.update(settings)
-    return env
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.runtime.cli", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
-
-
-def assert_one_line_failure(result: subprocess.CompletedProcess[str], *mentions: str) -> None:
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, f"expected one line on stderr, got: {result.stderr!r}"
-    for mention in mentions:
-        assert mention in lines[0]
-
 
 # ---------------------------------------------------------------------- serve
 
 
-@contextlib.asynccontextmanager
-async def serving(tmp_path: Path, double: SlackStandIn, secret: str):
-    port = free_port()
-    env = clean_env(tmp_path, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=secret,
-                    SLACK_API_URL=double.api_url, PORT=str(port))
-    stderr_path = tmp_path / "serve.stderr"
-    with stderr_path.open("wb") as stderr:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.runtime.cli", "serve", "--host", "127.0.0.1", cwd=REPO,
-            env=env, stdout=stderr, stderr=stderr,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            async with aiohttp.ClientSession() as session:
-                await wait_until_up(session, base, process, stderr_path)
-                yield base, session
-        finally:
-            if process.returncode is None:
-                process.terminate()
-                await process.wait()
-    assert "Traceback" not in stderr_path.read_text(), stderr_path.read_text()
-
-
-async def wait_until_up(session: aiohttp.ClientSession, base: str,
-                        process: asyncio.subprocess.Process, stderr_path: Path) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + STARTUP_DEADLINE
-    while True:
-        if process.returncode is not None:
-            pytest.fail(f"serve exited with {process.returncode}: {stderr_path.read_text()}")
-        try:
-            async with session.get(f"{base}/healthz") as response:
-                await response.read()
-                return
-        except aiohttp.ClientConnectionError:
-            if loop.time() > deadline:
-                pytest.fail(f"serve did not come up: {stderr_path.read_text()}")
-            await asyncio.sleep(0.1)
-
-
 async def test_serve_answers_health_checks_and_signed_slack_requests(tmp_path, slack_double):
     secret = secrets.token_hex(16)
-    async with serving(tmp_path, slack_double, secret) as (base, session):
+    async with serving(tmp_path, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=secret,
+                       SLACK_API_URL=slack_double.api_url) as (base, session):
         async with session.get(f"{base}/healthz") as response:
             assert response.status == 200
             health = await response.json()

@@ -12,8 +12,8 @@ from bot.localslack import signed_requests as slack
 from bot.storage.engine import create_engine
 from handlers.kit.failures import SAVE_FAILED
 from handlers.kit.replies import SORRY
-from tests.utils.retro import RETRO, log_values, open_log_modal, posts_to
-from tests.utils.slack import ACTOR, DM_ACTOR, shown
+from tests.utils.retro import RETRO, add, listing, log_values, open_log_modal, posts_to
+from tests.utils.slack import ACTOR, DM_ACTOR, button_action, shown
 
 # Bolt gives up on an ack after 3 s and Slack then shows an error; a lost ack looks like that.
 WELL_WITHIN_SLACKS_WINDOW = 1.5
@@ -29,18 +29,35 @@ async def drop(database_url: str, table: str) -> None:
 
 
 async def test_a_failure_right_after_the_ack_keeps_the_ack_and_says_sorry(bot, sqlite_url_copy):
+    await add(bot, "fix the form #4")
+    message, url = await listing(bot)
+    done = button_action(message["blocks"], "Done")
     await drop(sqlite_url_copy, "retro_action_tags")
     await drop(sqlite_url_copy, "retro_actions")
+    def posted() -> int:
+        return len([c for c in bot.double.calls_to("response_url") if c.url == url])
+
+    before = posted()
     for attempt in range(5):  # the failure follows the ack by milliseconds: try the race often
         started = time.monotonic()
-        reply, url = await bot.command(f"add fix the form {attempt} #4", RETRO)
+        reply, _ = await bot.click(done, url, message={"type": "message", "ts": "0", **message})
         assert reply.status == 200, reply.raw
         assert time.monotonic() - started < WELL_WITHIN_SLACKS_WINDOW
-        [answer] = await posts_to(bot, url, 1)
+        answer = (await posts_to(bot, url, 1 + before + attempt + 1))[-1]  # the list's ack first
         assert answer.args["response_type"] == "ephemeral"
         assert SORRY in shown(answer.args)
         await bot.double.settle()
-        assert len([c for c in bot.double.calls_to("response_url") if c.url == url]) == 1
+        assert posted() == before + attempt + 1
+
+
+async def test_a_command_whose_work_fails_says_sorry_in_its_ack(bot, sqlite_url_copy):
+    await drop(sqlite_url_copy, "retro_action_tags")
+    await drop(sqlite_url_copy, "retro_actions")
+    reply, url = await bot.command("add fix the form #4", RETRO)
+    assert reply.status == 200
+    assert SORRY in reply.body["text"]
+    await bot.double.settle()
+    assert [c for c in bot.double.calls_to("response_url") if c.url == url] == []
 
 
 async def test_a_modal_whose_save_fails_stays_open_with_the_error_on_its_first_field(
@@ -53,13 +70,19 @@ async def test_a_modal_whose_save_fails_stays_open_with_the_error_on_its_first_f
     assert reply.body == {"response_action": "errors", "errors": {"text": SAVE_FAILED}}
 
 
-async def test_a_direct_message_that_fails_is_answered_with_sorry_by_dm(bot, sqlite_url_copy):
+async def test_a_direct_message_is_answered_when_the_delivery_log_fails(bot, sqlite_url_copy):
+    """An answer needs no database: when the log of handled deliveries fails, the process's
+    own memory still recognises a retry, and the question is answered, once."""
     await drop(sqlite_url_copy, "slack_deliveries")
     event = slack.message_event(DM_ACTOR, "vendor lock-in", channel_type="im")
-    assert (await bot.event(event, actor=DM_ACTOR)).status == 200
-    [told] = await bot.double.wait_for("chat.postMessage")
-    assert told.args["channel"] == DM_ACTOR.user_id
-    assert SORRY in told.args["text"]
+    assert (await bot.event(event, actor=DM_ACTOR, event_id="EvDMLOG1")).status == 200
+    assert (await bot.event(event, actor=DM_ACTOR, event_id="EvDMLOG1", retry_num=1)
+            ).status == 200
+    [answer] = await bot.double.wait_for("chat.postMessage")
+    await bot.double.settle()
+    assert answer.args["channel"] == DM_ACTOR.channel_id
+    assert SORRY not in answer.args["text"] and "3.2" in shown(answer.args)
+    assert len(bot.double.calls_to("chat.postMessage")) == 1
 
 
 async def test_opening_the_home_tab_when_it_fails_sends_no_apology(bot, sqlite_url_copy):

@@ -15,8 +15,10 @@ import json
 import re
 
 import pytest
+from sqlalchemy import text as sql
 
 from bot.localslack import signed_requests as slack
+from bot.storage.engine import create_engine
 from tests.utils.retro import (
     ADDRESS,
     CHANNEL_A,
@@ -50,9 +52,9 @@ from tests.utils.slack import (
 
 async def test_add_with_tags_and_an_owner_confirms_privately_and_notes_in_channel(bot):
     text = "add fix the address form <@U0777|sam> #4 #4.2 #procurement"
-    reply, url = await bot.command(text, RETRO)
-    assert reply.status == 200 and reply.raw == ""  # acked at once, answered by response URL
-    confirmation, note = await posts_to(bot, url, 2)
+    _, url, (confirmation, note) = await retro(bot, text, posts=2)
+    # Confirmed in the ack, once committed: the ack carries it, the note follows.
+    assert confirmation.method == "ack" and note.method == "response_url"
 
     # Both were sent after the commit: another request already lists the action.
     found = entries((await listing(bot))[0]["blocks"])
@@ -76,7 +78,7 @@ async def test_add_with_tags_and_an_owner_confirms_privately_and_notes_in_channe
                                         "address form")
     assert "9.3 Simplifying procurement" in note.args["text"]
     await bot.double.settle()
-    assert len([c for c in bot.double.calls_to("response_url") if c.url == url]) == 2
+    assert len([c for c in bot.double.calls_to("response_url") if c.url == url]) == 1
 
 
 @pytest.mark.parametrize(("tag", "principle"), [
@@ -112,7 +114,7 @@ async def test_change_tags_opens_the_tags_modal_and_saving_it_retags(bot):
     assert click.status == 200
     [opened] = await bot.double.wait_for("views.open")
     assert opened.args["trigger_id"] == trigger
-    modal = opened.args["view"]
+    modal = opened.response["view"]
     [tags_input] = [b for b in modal["blocks"] if b["type"] == "input"]
     assert [o["value"] for o in tags_input["element"]["initial_options"]] == ["10.3"]
     assert "*#1* " in shown(modal)
@@ -136,7 +138,7 @@ async def test_change_tags_refuses_an_empty_choice_in_the_modal(bot):
     await bot.click(button_action(confirmation.args["blocks"], "Change tags"), url)
     [opened] = await bot.double.wait_for("views.open")
     values = {"tags": {"tags": {"type": "multi_static_select", "selected_options": []}}}
-    reply = await bot.send(slack.view_submission(ACTOR, opened.args["view"], values))
+    reply = await bot.send(slack.view_submission(ACTOR, opened.response["view"], values))
     assert reply.body["response_action"] == "errors" and reply.body["errors"]["tags"]
     [found] = entries((await listing(bot))[0]["blocks"])
     assert found["details"].startswith("4.2 ")
@@ -281,7 +283,7 @@ async def test_retro_alone_opens_the_log_modal_and_submitting_it_logs_and_confir
     reply, _ = await bot.command("", RETRO)
     assert reply.status == 200
     [opened] = await bot.double.wait_for("views.open")
-    modal = opened.args["view"]
+    modal = opened.response["view"]
     assert modal["title"]["text"] == "Log a retro action"
     assert [b["block_id"] for b in modal["blocks"] if b["type"] == "input"] == [
         "text", "owner", "due", "tags"]
@@ -318,7 +320,7 @@ async def test_an_empty_log_modal_is_refused_in_the_modal(bot):
 async def test_the_same_view_submitted_twice_logs_one_action_and_confirms_once(bot_on):
     bot = bot_on
     # The view as Slack holds it once opened: with the id Slack gave it.
-    modal = {**await open_log_modal(bot), "id": "V0DOUBLE1"}
+    modal = await open_log_modal(bot)
     submit = slack.view_submission(ACTOR, modal, log_values("retire the old form", tags=("8.6",)))
     first, second = await asyncio.gather(bot.send(submit), bot.send(submit))
     assert first.status == second.status == 200
@@ -336,7 +338,8 @@ async def test_the_same_view_submitted_twice_logs_one_action_and_confirms_once(b
     assert numbers(await everything(bot)) == [2, 1]
 
 
-async def test_message_shortcut_opens_the_modal_prefilled_with_text_and_link(bot, index):
+async def test_message_shortcut_opens_the_modal_prefilled_with_text_and_link(
+        bot, index, sqlite_url_copy):
     expected = index.search(ADDRESS)
     assert expected.confident
     message = {"type": "message", "user": "U0555", "text": ADDRESS, "ts": "1700000123.000400"}
@@ -350,15 +353,14 @@ async def test_message_shortcut_opens_the_modal_prefilled_with_text_and_link(bot
     permalink = f"{bot.double.team_url}archives/{ACTOR.channel_id}/p1700000123000400"
 
     assert opened.args["trigger_id"] == interactive_payload(request)["trigger_id"]
-    modal = opened.args["view"]
+    modal = opened.response["view"]
     [text_input] = [b for b in modal["blocks"] if b.get("block_id") == "text"]
     assert text_input["element"]["initial_value"] == ADDRESS
     [tags_input] = [b for b in modal["blocks"] if b.get("block_id") == "tags"]
     assert [o["value"] for o in tags_input["element"]["initial_options"]] == [
         expected.matches[0].practice.id]
     assert f"<{permalink}|this message>" in shown(modal)
-    assert json.loads(modal["private_metadata"]) == {"channel": ACTOR.channel_id,
-                                                     "permalink": permalink}
+    assert not modal["private_metadata"]  # the bot remembers channel and link itself
 
     # Submitted as prefilled, it logs the message as an action in that channel.
     await bot.send(slack.view_submission(ACTOR, modal, log_values(
@@ -367,6 +369,13 @@ async def test_message_shortcut_opens_the_modal_prefilled_with_text_and_link(bot
     [found] = entries((await listing(bot))[0]["blocks"])
     assert found["text"] == ADDRESS
     assert found["details"].startswith(expected.matches[0].practice.id)
+    engine = create_engine(sqlite_url_copy)
+    try:
+        async with engine.connect() as connection:
+            stored = await connection.scalar(sql("SELECT permalink FROM retro_actions"))
+    finally:
+        await engine.dispose()
+    assert stored == permalink
 
 
 async def test_message_shortcut_turns_markup_into_plain_text(bot):
@@ -439,7 +448,11 @@ async def test_50_concurrent_adds_make_50_actions_with_50_distinct_numbers(bot_o
     assert sorted(numbers(listed)) == list(range(1, 51))
     assert {e["number"]: e["text"] for e in listed} == confirmed
     await bot.double.settle()
-    assert len(bot.double.calls_to("response_url")) == 100 + 5  # 2 per add, 5 list pages
+    # Per add, the ack confirmed and the response URL took the channel note; lists are acks
+    # with their More pages (4) by response URL.
+    assert len(bot.double.calls_to("response_url")) == 50 + 4, [
+        c.args.get("text", "")[:60] for c in bot.double.calls_to("response_url")
+        if "logged retro action" not in c.args.get("text", "")]
 
 
 # ---------------------------------------------------------------------- your data

@@ -166,12 +166,19 @@ async def test_the_edit_button_and_modal_refuse_a_stranger(bot):
     said = (await posts_to(bot, url, 2))[-1].args["text"]
     assert said == ":warning: Only the author or the owner of #1 can edit it."
     assert bot.double.calls_to("views.open") == []
-    # A modal submitted by a stranger (its metadata names the action) changes nothing.
+    # A modal the bot never opened for the stranger (its metadata names the action), or the
+    # author's own form submitted by the stranger, changes nothing.
     modal = {"type": "modal", "callback_id": "retro_edit_modal", "blocks": [],
              "private_metadata": json.dumps({"channel": ACTOR.channel_id, "number": 1})}
     values = {"text": {"text": {"type": "plain_text_input", "value": "mine now"}}}
     reply = await bot.send(slack.view_submission(STRANGER, modal, values))
-    assert "Only the author or the owner" in reply.body["errors"]["text"]
+    assert "This form has expired" in shown(reply.body["view"])
+    mine, url = await listing(bot, "all", AUTHOR)
+    await bot.click(button_action(mine["blocks"], "Edit"), url, actor=AUTHOR,
+                    message={"type": "message", "ts": "0", **mine})
+    [opened] = await bot.double.wait_for("views.open")
+    reply = await bot.send(slack.view_submission(STRANGER, opened.response["view"], values))
+    assert "This form has expired" in shown(reply.body["view"])
     assert (await details(bot, 1))["text"] == "retire the old form"
 
 

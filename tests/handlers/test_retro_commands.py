@@ -4,9 +4,14 @@ your data, schedules and unknown words. Slack escapes the text (`<@U123|name>`, 
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from handlers.retro.commands import RetroCommand, parse_retro_command
+from tests.utils.hostile import after, hostile_text, quick
 
 # ---------------------------------------------------------------------- modal and help
 
@@ -196,3 +201,49 @@ def test_schedule_words_are_decoded(raw, words):
 def test_an_unknown_verb_is_quoted_back(raw, quoted):
     assert parse_retro_command(raw) == RetroCommand(
         "unknown", text=f"I don't know `/retro {quoted}`.")
+
+
+# ---------------------------------------------------------------------- hostile text
+
+VERB_NAMES = {"add", "list", "done", "reopen", "delete", "assign", "due", "edit", "export",
+              "mydata", "forget-me", "help",
+              "modal", "schedule", "unknown"}
+TEXT_WORD = st.text(st.characters(blacklist_characters="#<>&", blacklist_categories=("Cs",)),
+                    min_size=1, max_size=12).filter(lambda w: w.strip() == w and w)
+
+
+@settings(max_examples=100, deadline=None)
+@given(raw=hostile_text() | after("add ") | after("list ") | after("done "))
+def test_any_text_parses_quickly_into_a_command_without_raising(raw):
+    command = quick(parse_retro_command, raw)
+    assert command.verb in VERB_NAMES
+    assert all(re.fullmatch(r"#[\w.\-]+", tag) for tag in command.tags)
+    assert command.user_id is None or re.fullmatch(r"[UW][A-Z0-9]+", command.user_id)
+    assert command.number is None or 0 <= command.number < 10**9
+    assert command.principle is None or 0 <= command.principle < 1000
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.lists(TEXT_WORD, min_size=1, max_size=8).map(" ".join),
+       tags=st.lists(st.from_regex(r"#[a-z0-9][a-z0-9.\-]{0,8}", fullmatch=True), max_size=4),
+       owner=st.none() | st.from_regex(r"U[A-Z0-9]{2,10}", fullmatch=True))
+def test_text_tags_and_owner_come_back_as_written(text, tags, owner):
+    raw = " ".join(["add", text, *tags] + ([f"<@{owner}|someone>"] if owner else []))
+    command = parse_retro_command(raw)
+    ends_with_a_tag = re.fullmatch(r"#[\w.\-]+", text.split()[-1])
+    assume(not ends_with_a_tag)
+    assert command == RetroCommand("add", text=" ".join(text.split()), tags=tuple(tags),
+                                   user_id=owner)
+
+
+def test_the_40000_character_add_that_froze_the_bot_parses_in_milliseconds():
+    raw = "add x" + " #a" * 13331 + " !"
+    assert len(raw) == 40_000
+    command = quick(parse_retro_command, raw)
+    assert command.verb == "add" and command.tags == ()
+
+
+def test_text_over_slacks_limit_is_refused_before_it_is_read():
+    command = parse_retro_command("add " + "x" * 40_000)
+    assert command.verb == "unknown"
+    assert "40,004 characters" in command.text

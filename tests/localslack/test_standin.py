@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+import time
 from typing import Any
 
 import aiohttp
@@ -16,14 +16,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.localslack.standin import SlackStandIn
-
-
-@pytest.fixture
-async def standin() -> AsyncIterator[SlackStandIn]:
-    server = SlackStandIn()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture
@@ -468,3 +460,52 @@ async def test_a_token_sent_as_an_argument_is_taken_out_of_args(standin: SlackSt
     await anonymous.api_call("auth.test", data={"token": "xoxb-in-form"})
     assert standin.calls[0].token == "xoxb-in-form"
     assert "token" not in standin.calls[0].args
+
+
+# ---------------------------------------------------------------------- late and cut answers
+
+
+async def test_a_late_answer_comes_after_the_call_was_carried_out(standin):
+    standin.delay_next("chat.postMessage", 0.3)
+    client = AsyncWebClient(token="xoxb-test", base_url=standin.api_url, timeout=5)
+    started = time.monotonic()
+    posted = await client.chat_postMessage(channel="C1", text="late")
+    assert time.monotonic() - started >= 0.3
+    assert posted["ok"] and [c.args["text"] for c in standin.calls_to("chat.postMessage")] == [
+        "late"]
+    started = time.monotonic()
+    await client.chat_postMessage(channel="C1", text="on time")  # only the next one was late
+    assert time.monotonic() - started < 0.3
+
+
+async def test_an_answer_after_the_clients_timeout_leaves_the_post_made_but_unconfirmed(standin):
+    standin.delay_next("chat.postMessage", 1.0)
+    client = AsyncWebClient(token="xoxb-test", base_url=standin.api_url, timeout=0.2)
+    with pytest.raises(TimeoutError):
+        await client.chat_postMessage(channel="C1", text="made, never confirmed")
+    assert [c.response["ok"] for c in standin.calls_to("chat.postMessage")] == [True]
+    await standin.settle(timeout=5)
+    assert standin.invalid == []
+
+
+async def test_a_cut_connection_follows_a_call_carried_out(standin):
+    standin.cut_next("chat.postMessage")
+    # No retry handlers: slack_sdk's default one would post again (and post twice).
+    client = AsyncWebClient(token="xoxb-test", base_url=standin.api_url, timeout=5,
+                            retry_handlers=[])
+    with pytest.raises(aiohttp.ServerDisconnectedError):
+        await client.chat_postMessage(channel="C1", text="made, then cut")
+    [made] = standin.calls_to("chat.postMessage")
+    assert made.response["ok"] and standin.invalid == []
+    assert (await client.chat_postMessage(channel="C1", text="next"))["ok"]
+
+
+async def test_a_response_url_post_can_be_cut_too(standin):
+    url = standin.response_url()
+    standin.cut_next("response_url")
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(aiohttp.ServerDisconnectedError):
+            await session.post(url, json={"text": "made, then cut"})
+        async with session.post(url, json={"text": "again"}) as answer:
+            assert answer.status == 200
+    assert len(standin.calls_to("response_url")) == 2

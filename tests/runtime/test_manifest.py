@@ -1,4 +1,6 @@
-"""manifest.yaml validates against Slack's app manifest schema and declares what the bot needs."""
+"""The Slack app manifest (`principlebot manifest`, and manifest.yaml, its Socket Mode output)
+validates against Slack's app manifest schema and declares what the bot needs; with --http
+every request URL points at the bot."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import jsonschema
 import pytest
 import yaml
 
+from bot.runtime.cli import main
 from tests.utils.paths import REPO, SHARED
 
 MANIFEST = REPO / "manifest.yaml"
@@ -40,15 +43,18 @@ def assert_valid(validator: jsonschema.protocols.Validator, document: dict[str, 
     assert not messages, "manifest does not validate:\n" + "\n".join(messages)
 
 
-def http_mode(manifest: dict[str, Any]) -> dict[str, Any]:
-    """The same manifest configured for HTTP mode: request URLs everywhere, no Socket Mode."""
-    doc = copy.deepcopy(manifest)
-    doc["settings"]["socket_mode_enabled"] = False
-    doc["settings"]["event_subscriptions"]["request_url"] = REQUEST_URL
-    doc["settings"]["interactivity"]["request_url"] = REQUEST_URL
-    for command in doc["features"]["slash_commands"]:
-        command["url"] = REQUEST_URL
-    return doc
+def printed(capsys, *args: str) -> tuple[int, str, str]:
+    """`principlebot manifest ARGS`: exit code, standard output, standard error."""
+    code = main(["manifest", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_manifest_yaml_is_what_the_command_prints(manifest, capsys) -> None:
+    code, out, _ = printed(capsys)
+    assert code == 0
+    assert out == MANIFEST.read_text(encoding="utf-8"), (
+        "manifest.yaml is out of date: run `principlebot manifest > manifest.yaml`")
 
 
 def test_manifest_validates_and_declares_the_bot(manifest, validator) -> None:
@@ -86,13 +92,36 @@ def test_manifest_validates_and_declares_the_bot(manifest, validator) -> None:
     assert {"im:write", "files:write", "users:read"} <= scopes
 
 
-def test_http_mode_manifest_validates(manifest, validator) -> None:
-    doc = http_mode(manifest)
+def test_http_mode_fills_every_request_url_and_validates(validator, capsys) -> None:
+    code, out, _ = printed(capsys, "--http", "https://bot.example.org/", "--name",
+                           "Digital Office Bot")
+    assert code == 0
+    doc = yaml.safe_load(out)
     assert_valid(validator, doc)
-    assert doc["settings"]["socket_mode_enabled"] is False
+    settings = doc["settings"]
+    assert settings["socket_mode_enabled"] is False
+    assert settings["event_subscriptions"]["request_url"] == REQUEST_URL
+    assert settings["interactivity"]["request_url"] == REQUEST_URL
     assert all(c["url"] == REQUEST_URL for c in doc["features"]["slash_commands"])
-    # The loaded manifest itself is left in Socket Mode.
-    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert doc["oauth_config"]["redirect_urls"] == [
+        "https://bot.example.org/slack/oauth_redirect"]
+    # Only a deployment on HTTP can serve many workspaces, and hear them uninstall.
+    assert {"app_uninstalled", "tokens_revoked"} <= set(
+        settings["event_subscriptions"]["bot_events"])
+    assert doc["display_information"]["name"] == "Digital Office Bot"
+    assert doc["features"]["bot_user"]["display_name"] == "digital-office-bot"
+    assert "https://bot.example.org/slack/install" in out  # the header says where to start
+
+
+@pytest.mark.parametrize(("args", "mention"), [
+    (["--http", "http://bot.example.org"], "--http"),
+    (["--http", "bot.example.org"], "--http"),
+    (["--name", "p" * 36], "--name"),
+])
+def test_a_wrong_address_or_name_is_one_line(capsys, args, mention) -> None:
+    code, out, err = printed(capsys, *args)
+    assert (code, out) == (2, "")
+    assert len(err.strip().splitlines()) == 1 and mention in err
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from sqlalchemy import event, inspect, make_url, text
 from bot.runtime.settings import Settings
 from bot.storage.engine import (
     SQLITE_BUSY_TIMEOUT_MS,
+    SQLITE_REQUEST_BUSY_TIMEOUT_MS,
     InvalidDatabaseUrl,
     create_engine,
     database_url,
@@ -71,6 +72,10 @@ def test_create_engine_uses_the_mapped_url_and_makes_the_sqlite_folder(tmp_path)
     assert folder.is_dir()
     postgres = create_engine("postgres://u@127.0.0.1:1/bot")
     assert postgres.url.drivername == "postgresql+asyncpg"
+    # A pool is sized for a file or a server; an in-memory database is one connection.
+    assert create_engine("sqlite:///:memory:", pool_size=2).url.database == ":memory:"
+    assert (postgres.pool.size(), create_engine(f"sqlite:///{folder / 'b.db'}", pool_size=2,
+                                                max_overflow=1).pool.size()) == (5, 2)
 
 
 # ---------------------------------------------------------------------- migrations
@@ -182,14 +187,17 @@ async def test_an_upgrade_commits_all_its_migrations_at_once(empty_database_url)
 # ---------------------------------------------------------------------- SQLite settings
 
 
-async def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'bot.db'}")
+@pytest.mark.parametrize(("migrating", "busy_ms"), [
+    (False, SQLITE_REQUEST_BUSY_TIMEOUT_MS), (True, SQLITE_BUSY_TIMEOUT_MS)])
+async def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(
+        tmp_path, migrating, busy_ms):
+    engine = create_engine(f"sqlite:///{tmp_path / 'bot.db'}", migrating=migrating)
     try:
         async with engine.connect() as connection:
             pragma = connection.exec_driver_sql
             assert (await pragma("PRAGMA journal_mode")).scalar() == "wal"
             assert (await pragma("PRAGMA foreign_keys")).scalar() == 1
-            assert (await pragma("PRAGMA busy_timeout")).scalar() == SQLITE_BUSY_TIMEOUT_MS
+            assert (await pragma("PRAGMA busy_timeout")).scalar() == busy_ms
     finally:
         await engine.dispose()
 

@@ -1,5 +1,7 @@
 """Test databases: SQLite files copied from one migrated template, and the PostgreSQL database
-of TEST_DATABASE_URL (skipped where it is unset), migrated once and emptied between tests.
+of TEST_DATABASE_URL (skipped where it is unset), migrated once and emptied between tests. When
+the tests run in several processes (pytest-xdist), each process gets a database of its own
+beside that one (`test_gw0`, `test_gw1`, ...), created on first use.
 
 Migrating costs ~20 ms on SQLite and ~170 ms on PostgreSQL; a copy or a DELETE per table costs
 a few milliseconds, and hundreds of tests need a fresh database.
@@ -13,20 +15,49 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import URL, make_url
 
-from bot.storage.engine import create_engine
+from bot.storage.engine import create_engine, database_url
 from bot.storage.migrate import migrate
 from bot.storage.models import Base
 
 TEST_DATABASE_URL = "TEST_DATABASE_URL"
 
 
-def postgresql_url() -> str:
+_ready: set[str] = set()
+
+
+async def postgresql_url() -> str:
+    """TEST_DATABASE_URL, or this test process's own database beside it; skips when unset."""
     url = os.environ.get(TEST_DATABASE_URL, "").strip()
     if not url:
         pytest.skip(f"PostgreSQL tests need {TEST_DATABASE_URL} (e.g. "
                     "postgresql+asyncpg://postgres@127.0.0.1:5432/test); it is not set")
-    return url
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker:
+        return url
+    base = make_url(database_url(url))
+    own = base.set(database=f"{base.database}_{worker}")
+    rendered = own.render_as_string(hide_password=False)
+    if rendered not in _ready:
+        await _create_if_missing(base, own.database or "")
+        _ready.add(rendered)
+    return rendered
+
+
+async def _create_if_missing(base: URL, name: str) -> None:
+    engine = create_engine(base.render_as_string(hide_password=False))
+    try:
+        async with engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            exists = await autocommit.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+            if not exists:
+                # A database name cannot be a bound parameter; this one is built from the
+                # configured name and pytest-xdist's worker id (gw0, gw1, ...).
+                await autocommit.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await engine.dispose()
 
 
 def sqlite_url(path: Path) -> str:

@@ -28,13 +28,25 @@ def person(user_id: str, actor: slack.Actor = ACTOR) -> slack.Actor:
 # ---------------------------------------------------------------------- driving /retro
 
 
+def ack_message(bot: BotClient, url: str) -> list[RecordedCall]:
+    """The message a command's ack carried (recorded as method "ack"), if it carried one."""
+    reply = bot.acks.get(url)
+    body = reply.body if reply is not None else None
+    if isinstance(body, dict) and (body.get("text") or body.get("blocks")):
+        return [RecordedCall(method="ack", args=body, url=url)]
+    return []
+
+
 async def posts_to(bot: BotClient, url: str, count: int, timeout: float = 15.0
                    ) -> list[RecordedCall]:
-    """The posts to one response URL, once there are at least `count` of them."""
+    """The messages a person got through one response URL, once there are at least `count`:
+    for a command, the message its ack carried comes first (Slack shows it the same way),
+    then the posts to the URL."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
-        found = [c for c in bot.double.calls_to("response_url") if c.url == url]
+        found = ack_message(bot, url) + [
+            c for c in bot.double.calls_to("response_url") if c.url == url]
         if len(found) >= count:
             return found
         if loop.time() > deadline:
@@ -45,7 +57,9 @@ async def posts_to(bot: BotClient, url: str, count: int, timeout: float = 15.0
 
 async def retro(bot: BotClient, text: str, actor: slack.Actor | None = None, *,
                 posts: int = 1) -> tuple[Reply, str, list[RecordedCall]]:
-    """`/retro text`: the ack, the response URL and its first `posts` posts."""
+    """`/retro text`: the ack, the response URL and the first `posts` messages the person got:
+    the ack's own message (recorded as method "ack") if it carries one, then the posts to the
+    response URL."""
     reply, url = await bot.command(text, RETRO, actor=actor)
     assert reply.status == 200, reply.raw
     return reply, url, (await posts_to(bot, url, posts))[:posts] if posts else []
@@ -128,7 +142,7 @@ async def open_log_modal(bot: BotClient, actor: slack.Actor | None = None) -> di
     reply, _ = await bot.command("", RETRO, actor=actor)
     assert reply.status == 200
     opened = (await bot.double.wait_for("views.open", opened_before + 1))[-1]
-    return opened.args["view"]
+    return opened.response["view"]  # as Slack shows it: with its view id
 
 
 def log_values(text: str | None, *, owner: str | None = None, due: str | None = None,

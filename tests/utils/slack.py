@@ -9,6 +9,8 @@ stand-in's Block Kit validation (acks never pass through the stand-in).
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import json
 import re
 import secrets
@@ -20,12 +22,14 @@ from urllib.parse import parse_qs
 
 import aiohttp
 
+from bot.domain.clock import Clock, utcnow
 from bot.localslack import signed_requests as slack
 from bot.localslack.standin import RecordedCall, SlackStandIn, message_errors
-from bot.runtime.app import build_app
-from bot.runtime.backend import build_backend
+from bot.runtime.app import close_app
+from bot.runtime.backend import Backend, build_backend
 from bot.runtime.server import EVENTS_PATH, bound_port, start, web_app
 from bot.runtime.settings import Settings
+from bot.runtime.startup import ReadyBot, ready_bot
 from knowledge.index import PracticeIndex
 
 ACTOR = slack.Actor()
@@ -54,6 +58,8 @@ class BotClient:
     double: SlackStandIn
     session: aiohttp.ClientSession
     actor: slack.Actor = field(default_factory=lambda: ACTOR)
+    # The ack of each command, by the command's response URL: what the person saw first.
+    acks: dict[str, Reply] = field(default_factory=dict)
 
     async def send(self, request: slack.SlackRequest, *, secret: str | None = None,
                    timestamp: int | None = None, retry_num: int | None = None) -> Reply:
@@ -73,12 +79,27 @@ class BotClient:
             assert not errors, f"the ack carries a message Slack would reject: {errors}"
         return Reply(status, raw, body)
 
+    async def post_raw(self, body: bytes, headers: dict[str, str]) -> Reply:
+        """Post exactly these bytes and headers (a malformed or forged request)."""
+        async with self.session.post(self.url, data=body, headers=headers) as response:
+            return Reply(response.status, await response.text())
+
+    def signed_headers(self, body: bytes, content_type: str,
+                       timestamp: str | None = None) -> dict[str, str]:
+        """Slack's headers for `body`, signed with the bot's secret (any bytes, any stamp)."""
+        stamp = timestamp if timestamp is not None else str(int(time.time()))
+        mac = hmac.new(self.secret.encode(), f"v0:{stamp}:".encode() + body, hashlib.sha256)
+        return {"Content-Type": content_type, "X-Slack-Request-Timestamp": stamp,
+                "X-Slack-Signature": f"v0={mac.hexdigest()}"}
+
     async def command(self, text: str, command: str = "/principles",
                       actor: slack.Actor | None = None) -> tuple[Reply, str]:
         """Run a slash command; returns the ack and the response URL Slack gave the command."""
         response_url = self.double.response_url()
         request = slack.slash_command(actor or self.actor, command, text, response_url)
-        return await self.send(request), response_url
+        reply = await self.send(request)
+        self.acks[response_url] = reply
+        return reply, response_url
 
     async def answer(self, text: str) -> dict[str, Any]:
         """`/principles text`, checked to be acknowledged with a message; that message."""
@@ -199,24 +220,44 @@ def answers_posted(double: SlackStandIn) -> list[RecordedCall]:
     return double.calls_to("chat.postMessage")
 
 
+@dataclass
+class Served:
+    """A bot served on loopback as `principlebot serve` runs it."""
+
+    base: str  # http://127.0.0.1:PORT
+    ready: ReadyBot
+    backend: Backend
+
+
+@contextlib.asynccontextmanager
+async def serving(settings: Settings, index: PracticeIndex,
+                  clock: Clock | None = None) -> AsyncIterator[Served]:
+    """Services prepared, credentials checked or installations opened (ready_bot), the HTTP
+    server on loopback, as `principlebot serve` does; `clock` for the services."""
+    backend = build_backend(settings, index, clock=clock or utcnow)
+    await backend.prepare()
+    runner = ready = None
+    try:
+        ready = await ready_bot(settings, backend)
+        runner = await start(web_app(ready.app, backend.health), "127.0.0.1", 0)
+        yield Served(f"http://127.0.0.1:{bound_port(runner)}", ready, backend)
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+        if ready is not None:
+            await close_app(ready.app)
+        await backend.close()
+
+
 @contextlib.asynccontextmanager
 async def serving_bot(double: SlackStandIn, index: PracticeIndex, database_url: str,
                       secret: str | None = None) -> AsyncIterator[BotClient]:
-    """The bot as `principlebot serve` runs it (services prepared, build_app, the HTTP server on
-    loopback) on `database_url`, Slack's side played by `double`; yields a BotClient.
+    """The bot as `principlebot serve` runs it, for one workspace (SLACK_BOT_TOKEN), on
+    `database_url`, Slack's side played by `double`; yields a BotClient.
     Two of these on one database with one secret are two replicas of one Slack app."""
     secret = secret or secrets.token_hex(16)
     settings = Settings(slack_bot_token="xoxb-test", slack_signing_secret=secret,
                         slack_api_url=double.api_url, database_url=database_url)
-    backend = build_backend(settings, index)
-    await backend.prepare()
-    app = build_app(settings, backend.services)
-    runner = await start(web_app(app, backend.health), "127.0.0.1", 0)
-    url = f"http://127.0.0.1:{bound_port(runner)}{EVENTS_PATH}"
-    try:
-        async with aiohttp.ClientSession() as session:
-            yield BotClient(url, secret, double, session)
-            await double.settle()
-    finally:
-        await runner.cleanup()
-        await backend.close()
+    async with serving(settings, index) as served, aiohttp.ClientSession() as session:
+        yield BotClient(served.base + EVENTS_PATH, secret, double, session)
+        await double.settle(quiet=0.05)

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock, utcnow
+from bot.domain.deliveries import writing
 from bot.domain.retro.rows import row_to_action
 from bot.domain.retro.values import RetroAction, Scope
 from bot.domain.schedule.firing import Outcome
@@ -101,6 +102,6 @@ class DueReminders:
             return [row_to_action(r) for r in rows]
 
     async def forget(self, team_id: str, user_id: str) -> None:
-        async with self._sessions() as session, session.begin():
+        async with writing(self._sessions, team_id, self._clock) as session:
             await session.execute(delete(RetroDueReminderRow).where(
                 RetroDueReminderRow.team_id == team_id, RetroDueReminderRow.user_id == user_id))

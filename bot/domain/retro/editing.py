@@ -9,10 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock, utcnow
+from bot.domain.deliveries import writing
+from bot.domain.ids import UNSTORABLE, is_row_number, is_storable, is_user_id
 from bot.domain.retro.rows import restored, row_to_action
 from bot.domain.retro.tagging import Tagger
 from bot.domain.retro.values import (
@@ -71,13 +73,18 @@ class RetroEditor:
                 raise RetroInputError("The new text is empty: write what the team will do.")
             if len(text) > MAX_TEXT:
                 raise RetroInputError(f"Keep the text under {MAX_TEXT} characters.")
+            if not is_storable(text):
+                raise RetroInputError(f"I can't save this text: {UNSTORABLE}.")
+        owner = changes.owner_id
+        if isinstance(owner, str) and not is_user_id(owner):
+            raise RetroInputError("The owner must be a person in this workspace.")
         due = changes.due_date
         if isinstance(due, dt.date) and due < self.today(zone):
             raise RetroPastDate(f"{due.isoformat()} is in the past: give today or a later day.")
         tags = None if isinstance(changes.tags, Keep) else self._tagger.checked(changes.tags)
         if tags is not None and not tags:
             raise RetroInputError("Give at least one tag, e.g. #4 or #4.2.")
-        async with self._sessions() as session, session.begin():
+        async with writing(self._sessions, scope.team_id, self._clock) as session:
             row = await self._allowed(session, scope, number, actor_id)
             if isinstance(text, str):
                 row.text = text
@@ -111,9 +118,16 @@ class RetroEditor:
     @staticmethod
     async def _allowed(session: AsyncSession, scope: Scope, number: int,
                        actor_id: str) -> RetroActionRow:
-        row = await session.scalar(select(RetroActionRow).where(
-            RetroActionRow.team_id == scope.team_id, RetroActionRow.channel_id == scope.channel_id,
-            RetroActionRow.number == number).with_for_update())
+        """The action, found in the scope's channel or (for a scope with a person, such as a
+        reminder DM) among what that person wrote or owns; only its author or owner may go on."""
+        reachable = RetroActionRow.channel_id == scope.channel_id
+        if scope.person:
+            reachable = or_(reachable, RetroActionRow.author_id == scope.person,
+                            RetroActionRow.owner_id == scope.person)
+        row = None if not is_row_number(number) else await session.scalar(
+            select(RetroActionRow).where(RetroActionRow.team_id == scope.team_id,
+                                         RetroActionRow.number == number, reachable
+                                         ).with_for_update())
         if row is None:
             raise RetroNotFound(f"There is no action #{number} in this channel.")
         if actor_id not in (row.author_id, row.owner_id):
@@ -123,7 +137,7 @@ class RetroEditor:
     async def undo_delete(self, team_id: str, undo_key: int, actor_id: str) -> RetroAction:
         """Put back the action deleted under `undo_key`, as it was; only by whoever deleted
         it, within UNDO_WINDOW."""
-        async with self._sessions() as session, session.begin():
+        async with writing(self._sessions, team_id, self._clock) as session:
             trash = await session.scalar(select(RetroTrashRow).where(
                 RetroTrashRow.id == undo_key, RetroTrashRow.team_id == team_id
             ).with_for_update())

@@ -11,16 +11,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock, utcnow
+from bot.domain.deliveries import CURRENT_REQUEST, writing
+from bot.domain.ids import UNSTORABLE, is_row_number, is_storable, is_user_id
 from bot.domain.retro.coverage import Coverage
+from bot.domain.retro.numbering import insert_numbered
 from bot.domain.retro.rows import row_to_action as _row_to_action
 from bot.domain.retro.rows import snapshot
 from bot.domain.retro.tagging import Tagger
 from bot.domain.retro.values import (
+    COUNT_BOUND,
     MAX_TEXT,
     STATUSES,
     Added,
@@ -32,8 +36,9 @@ from bot.domain.retro.values import (
     Scope,
     Tag,
 )
-from bot.storage.dialect import insert_for
-from bot.storage.models import RetroActionRow, RetroTagRow, RetroTrashRow, TeamCounter
+from bot.storage.dialect import as_utc
+from bot.storage.engine import write_turn
+from bot.storage.models import RetroActionRow, RetroTagRow, RetroTrashRow
 from knowledge.index import PracticeIndex
 
 
@@ -59,6 +64,10 @@ class RetroService:
         text = text.strip()
         if not text:
             raise RetroInputError("The action is empty: write what the team will do.")
+        if not is_storable(text):
+            raise RetroInputError(f"I can't save this action: {UNSTORABLE}.")
+        if owner_id is not None and not is_user_id(owner_id):
+            raise RetroInputError("The owner must be a person in this workspace.")
         if len(text) > MAX_TEXT:
             raise RetroInputError(f"The action is {len(text)} characters long; keep it under "
                                   f"{MAX_TEXT}.")
@@ -66,25 +75,28 @@ class RetroService:
         auto = not chosen
         if auto:
             chosen = self._tagger.propose(text)
+        request = CURRENT_REQUEST.get()
+        request_key = request_key or (request.key if request else None)
         if request_key:
             existing = await self._by_request_key(scope.team_id, request_key)
             if existing:
                 return Added(existing, created=False)
+        now = self._clock()
+        action = {"team_id": scope.team_id, "channel_id": scope.channel_id,
+                  "author_id": author_id, "owner_id": owner_id, "text": text, "status": "open",
+                  "auto_tagged": auto, "due_date": due_date, "permalink": permalink,
+                  "request_key": request_key, "created_at": now, "updated_at": now}
         try:
-            async with self._sessions() as session, session.begin():
-                number = await self._next_number(session, scope.team_id)
-                # Taken after the number, under its lock, so newest-first matches the numbers.
-                now = self._clock()
-                row = RetroActionRow(
-                    team_id=scope.team_id, channel_id=scope.channel_id, number=number,
-                    author_id=author_id, owner_id=owner_id, text=text, status="open",
-                    auto_tagged=auto, due_date=due_date, permalink=permalink,
-                    request_key=request_key, created_at=now, updated_at=now,
-                )
-                row.tags = [RetroTagRow(tag=t.tag, principle=t.principle, team_id=scope.team_id,
-                                        position=i) for i, t in enumerate(chosen)]
-                session.add(row)
-            return Added(_row_to_action(row), created=True)
+            # Concurrent adds may commit in another order than their clocks read: within those
+            # few milliseconds the newest-first order can differ from the numbers' order.
+            async with write_turn(self._sessions):
+                number = await insert_numbered(self._sessions, action,
+                                               [(t.tag, t.principle) for t in chosen])
+            return Added(RetroAction(
+                number=number, team_id=scope.team_id, channel_id=scope.channel_id,
+                author_id=author_id, owner_id=owner_id, text=text, status="open",
+                tags=tuple(chosen), auto_tagged=auto, due_date=due_date,
+                created_at=as_utc(now), done_at=None, permalink=permalink), created=True)
         except IntegrityError:
             # A concurrent delivery of the same request won the race; return its action.
             if request_key:
@@ -99,24 +111,11 @@ class RetroService:
                 RetroActionRow.team_id == team_id, RetroActionRow.request_key == request_key))
             return _row_to_action(row) if row else None
 
-    @staticmethod
-    async def _next_number(session: AsyncSession, team_id: str) -> int:
-        """One atomic upsert: concurrent adds in a team each get a different number."""
-        insert = insert_for(session)
-        statement = (
-            insert(TeamCounter).values(team_id=team_id, last_number=1)
-            .on_conflict_do_update(index_elements=[TeamCounter.team_id],
-                                   set_={"last_number": TeamCounter.last_number + 1})
-            .returning(TeamCounter.last_number)
-        )
-        return int((await session.execute(statement)).scalar_one())
-
     async def _change(self, scope: Scope, number: int,
                       change: Callable[[RetroActionRow], None]) -> RetroAction:
-        async with self._sessions() as session, session.begin():
-            row = await session.scalar(
-                self._in_scope(scope).where(RetroActionRow.number == number).with_for_update()
-            )
+        self._check_number(number)
+        async with writing(self._sessions, scope.team_id, self._clock) as session:
+            row = await session.scalar(self._in_reach(scope, number).with_for_update())
             if row is None:
                 raise RetroNotFound(f"There is no action #{number} in this channel.")
             change(row)
@@ -142,16 +141,15 @@ class RetroService:
 
     async def delete(self, scope: Scope, number: int, actor_id: str) -> tuple[RetroAction, int]:
         """Delete an action, kept a few minutes for Undo; the action and its undo key."""
-        async with self._sessions() as session, session.begin():
-            row = await session.scalar(
-                self._in_scope(scope).where(RetroActionRow.number == number).with_for_update()
-            )
+        self._check_number(number)
+        async with writing(self._sessions, scope.team_id, self._clock) as session:
+            row = await session.scalar(self._in_reach(scope, number).with_for_update())
             if row is None:
                 raise RetroNotFound(f"There is no action #{number} in this channel.")
             if actor_id not in (row.author_id, row.owner_id):
                 raise RetroNotAllowed(f"Only the author or the owner of #{number} can delete it.")
             action = _row_to_action(row)
-            trash = RetroTrashRow(team_id=scope.team_id, channel_id=scope.channel_id,
+            trash = RetroTrashRow(team_id=scope.team_id, channel_id=row.channel_id,
                                   number=number, snapshot=snapshot(row), deleted_by=actor_id,
                                   deleted_at=self._clock())
             session.add(trash)
@@ -165,10 +163,26 @@ class RetroService:
         return select(RetroActionRow).where(RetroActionRow.team_id == scope.team_id,
                                             RetroActionRow.channel_id == scope.channel_id)
 
+    @staticmethod
+    def _in_reach(scope: Scope, number: int) -> Select[tuple[RetroActionRow]]:
+        """Action `number` of the team, when it lives in the scope's channel or the scope's
+        person wrote or owns it (the row decides, never what a button said)."""
+        reachable = RetroActionRow.channel_id == scope.channel_id
+        if scope.person:
+            reachable = or_(reachable, RetroActionRow.author_id == scope.person,
+                            RetroActionRow.owner_id == scope.person)
+        return select(RetroActionRow).where(RetroActionRow.team_id == scope.team_id,
+                                            RetroActionRow.number == number, reachable)
+
+    @staticmethod
+    def _check_number(number: int) -> None:
+        if not is_row_number(number):
+            raise RetroNotFound(f"There is no action #{number} in this channel.")
+
     async def get(self, scope: Scope, number: int) -> RetroAction:
+        self._check_number(number)
         async with self._sessions() as session:
-            row = await session.scalar(self._in_scope(scope)
-                                       .where(RetroActionRow.number == number))
+            row = await session.scalar(self._in_reach(scope, number))
             if row is None:
                 raise RetroNotFound(f"There is no action #{number} in this channel.")
             return _row_to_action(row)
@@ -183,33 +197,53 @@ class RetroService:
         if status != "all":
             query = query.where(RetroActionRow.status == status)
         if principle is not None:
-            query = query.where(RetroActionRow.id.in_(
-                select(RetroTagRow.action_id).where(RetroTagRow.team_id == scope.team_id,
-                                                    RetroTagRow.principle == principle)))
+            # Walk the channel's actions in page order and keep those with a tag of the
+            # principle: a page costs about a page, not every tag of the principle.
+            query = query.where(select(RetroTagRow.action_id).where(
+                RetroTagRow.action_id == RetroActionRow.id,
+                RetroTagRow.principle == principle).exists())
         if owner_id is not None:
             query = query.where(RetroActionRow.owner_id == owner_id)
         return await self._page(query, offset, limit)
 
-    async def _page(self, query: Select[tuple[RetroActionRow]], offset: int, limit: int) -> Page:
+    async def _page(self, query: Select[tuple[RetroActionRow]], offset: int, limit: int,
+                    counted: Select[tuple[RetroActionRow]] | None = None) -> Page:
+        """A page of `query` in display order, and how many match (`counted`, by default the
+        same query), counted only as far as COUNT_BOUND past the page."""
+        offset, limit = max(0, offset), max(1, limit)
+        bound = max(COUNT_BOUND, offset + limit)
+        matching = ((query if counted is None else counted).with_only_columns(RetroActionRow.id)
+                    .order_by(None).limit(bound + 1).subquery())
         async with self._sessions() as session:
-            total = await session.scalar(select(func.count()).select_from(query.subquery()))
+            total = int(await session.scalar(select(func.count()).select_from(matching)) or 0)
             rows = await session.scalars(
                 query.order_by(RetroActionRow.created_at.desc(), RetroActionRow.number.desc())
-                .offset(max(0, offset)).limit(max(1, limit))
+                .offset(offset).limit(limit)
             )
-            return Page(tuple(_row_to_action(r) for r in rows), int(total or 0),
-                        max(0, offset), max(1, limit))
+            return Page(tuple(_row_to_action(r) for r in rows), min(total, bound), offset,
+                        limit, exact=total <= bound)
 
     async def for_person(self, team_id: str, user_id: str, *, status: str = "open",
                          offset: int = 0, limit: int = 20) -> Page:
         """Actions the person authored or owns, in any channel of the team."""
-        query = select(RetroActionRow).where(
-            RetroActionRow.team_id == team_id,
-            or_(RetroActionRow.author_id == user_id, RetroActionRow.owner_id == user_id),
-        )
-        if status != "all":
-            query = query.where(RetroActionRow.status == status)
-        return await self._page(query, offset, limit)
+        offset, limit = max(0, offset), max(1, limit)
+
+        def authored_or_owned(reach: int) -> Select[tuple[RetroActionRow]]:
+            # The newest `reach` as author and as owner, each read in order from its own
+            # index, then merged: an OR of the two would read all of the person's actions.
+            branches = []
+            for column in (RetroActionRow.author_id, RetroActionRow.owner_id):
+                branch = select(RetroActionRow.id).where(RetroActionRow.team_id == team_id,
+                                                         column == user_id)
+                if status != "all":
+                    branch = branch.where(RetroActionRow.status == status)
+                branches.append(select(branch.order_by(
+                    RetroActionRow.created_at.desc(), RetroActionRow.number.desc())
+                    .limit(reach).subquery()))
+            return select(RetroActionRow).where(RetroActionRow.id.in_(union(*branches)))
+
+        return await self._page(authored_or_owned(offset + limit), offset, limit,
+                                counted=authored_or_owned(max(COUNT_BOUND, offset + limit) + 1))
 
     async def coverage(self, team_id: str, *, channel_id: str | None = None,
                        since: dt.datetime | None = None,
@@ -219,22 +253,24 @@ class RetroService:
         until = (until or self._clock()).astimezone(dt.UTC)
         since = (since or until - dt.timedelta(weeks=4)).astimezone(dt.UTC)
         # Filter on the actions (team, channel, period: an index) and reach their tags by
-        # primary key; filtering on the tags' own team column made SQLite walk every tag the
-        # team ever had.
-        query = (
-            select(RetroTagRow.principle, func.count(func.distinct(RetroTagRow.action_id)))
+        # action (an index holding the principle too); filtering on the tags' own team column
+        # made SQLite walk every tag the team ever had. An action counts once per principle:
+        # distinct (action, principle) pairs, then counted, hash rather than sort on PostgreSQL.
+        pairs = (
+            select(RetroTagRow.action_id, RetroTagRow.principle).distinct()
             .select_from(RetroActionRow)
             .join(RetroTagRow, RetroTagRow.action_id == RetroActionRow.id)
             .where(RetroActionRow.team_id == team_id,
                    RetroActionRow.created_at >= since, RetroActionRow.created_at < until)
-            .group_by(RetroTagRow.principle)
         )
         total_query = select(func.count()).select_from(RetroActionRow).where(
             RetroActionRow.team_id == team_id, RetroActionRow.created_at >= since,
             RetroActionRow.created_at < until)
         if channel_id is not None:
-            query = query.where(RetroActionRow.channel_id == channel_id)
+            pairs = pairs.where(RetroActionRow.channel_id == channel_id)
             total_query = total_query.where(RetroActionRow.channel_id == channel_id)
+        pair = pairs.subquery()
+        query = select(pair.c.principle, func.count()).group_by(pair.c.principle)
         async with self._sessions() as session:
             found = {principle: count for principle, count in (await session.execute(query)).all()}
             total = int(await session.scalar(total_query) or 0)
@@ -242,6 +278,15 @@ class RetroService:
         return Coverage(counts, total, since, until)
 
     # ---------------------------------------------------------------- your data
+
+    async def count_owned(self, team_id: str, user_id: str) -> int:
+        """Actions the person owns but someone else wrote, counted exactly (a page's total
+        stops at COUNT_BOUND)."""
+        async with self._sessions() as session:
+            return int(await session.scalar(select(func.count()).select_from(RetroActionRow)
+                                            .where(RetroActionRow.team_id == team_id,
+                                                   RetroActionRow.owner_id == user_id,
+                                                   RetroActionRow.author_id != user_id)) or 0)
 
     async def count_authored(self, team_id: str, user_id: str) -> int:
         async with self._sessions() as session:
@@ -252,7 +297,7 @@ class RetroService:
     async def forget_person(self, team_id: str, user_id: str) -> tuple[int, int]:
         """Delete what the person authored and take them off what they own.
         Returns (actions deleted, actions no longer owned by them)."""
-        async with self._sessions() as session, session.begin():
+        async with writing(self._sessions, team_id, self._clock) as session:
             deleted = await session.execute(delete(RetroActionRow).where(
                 RetroActionRow.team_id == team_id, RetroActionRow.author_id == user_id))
             unowned = await session.execute(update(RetroActionRow).where(

@@ -11,6 +11,11 @@ from knowledge.index import PracticeIndex
 
 TAG_CANDIDATES = 5
 TAG_PRINCIPLE_SHARE = 0.6
+# Longer than any practice title word people type as a tag; a longer one is not searched.
+MAX_TAG_LENGTH = 60
+# Distinct typed tags resolved at most: two words may name one practice (#4.2 #security), but
+# thousands of them are refused before the matcher reads any.
+MAX_TAG_WORDS = 2 * MAX_TAGS
 
 
 class Tagger:
@@ -21,6 +26,9 @@ class Tagger:
         """'#4' a principle, '#4.2' a practice, '#security' a word the matcher resolves."""
         word = token.strip().lstrip("#").strip()
         knowledge = self._index.knowledge
+        if len(word) > MAX_TAG_LENGTH:
+            raise RetroInputError(f"The tag #{word[:20]}\u2026 is too long: use a principle "
+                                  "(#4), a practice (#4.2) or a word like #security.")
         if re.fullmatch(r"\d+", word):
             if knowledge.principle(int(word)) is None:
                 raise RetroInputError(f"There is no principle {word}: use 1 to "
@@ -63,7 +71,10 @@ class Tagger:
 
     def checked(self, tokens: Sequence[str]) -> tuple[Tag, ...]:
         """The tags of typed tokens, each once; at most MAX_TAGS of them."""
-        tags = tuple(dict.fromkeys(self.resolve(token) for token in tokens))
+        typed = dict.fromkeys(token.strip().lower() for token in tokens)
+        if len(typed) > MAX_TAG_WORDS:
+            raise RetroInputError(f"An action takes at most {MAX_TAGS} tags.")
+        tags = tuple(dict.fromkeys(self.resolve(token) for token in typed))
         if len(tags) > MAX_TAGS:
             raise RetroInputError(f"An action takes at most {MAX_TAGS} tags.")
         return tags

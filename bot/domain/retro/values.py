@@ -10,6 +10,9 @@ from bot.domain.errors import DomainError
 MAX_TEXT = 2000
 MAX_TAGS = 3
 STATUSES = ("open", "done", "all")
+# A page counts what matches only this far past the page (a team may have a million actions):
+# beyond it the total reads "more than N".
+COUNT_BOUND = 100
 
 
 class RetroError(DomainError):
@@ -34,10 +37,13 @@ class RetroNotAllowed(RetroError):
 
 @dataclass(frozen=True)
 class Scope:
-    """Where an action lives: every read and write is confined to one team's channel."""
+    """Where a request acts: one team's channel, every read and write confined to it. With a
+    `person` (the verified user acting), one action may also be reached by number from
+    anywhere in the team when that person wrote or owns it: their Home tab, a DM."""
 
     team_id: str
     channel_id: str
+    person: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,11 +85,14 @@ class Added:
 
 @dataclass(frozen=True)
 class Page:
+    """A page of actions; `total` matching in all, or, when not `exact`, more than `total`."""
+
     actions: tuple[RetroAction, ...]
     total: int
     offset: int
     limit: int
+    exact: bool = True
 
     @property
     def has_more(self) -> bool:
-        return self.offset + len(self.actions) < self.total
+        return not self.exact or self.offset + len(self.actions) < self.total

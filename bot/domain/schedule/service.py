@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock, utcnow
+from bot.domain.deliveries import writing
 from bot.domain.errors import DomainError
 from bot.domain.schedule.claims import claim_row, due_rows, pause_row, release_row
 from bot.domain.schedule.weekly import WeeklyTime, latest_occurrence, next_run
@@ -60,7 +61,7 @@ class ScheduleService:
                   created_by: str) -> Schedule:
         """Schedule (or reschedule) this channel's prompt; clears any pause."""
         now = self._clock()
-        async with self._sessions() as session, session.begin():
+        async with writing(self._sessions, team_id, self._clock) as session:
             row = await session.scalar(select(RetroScheduleRow).where(
                 RetroScheduleRow.team_id == team_id, RetroScheduleRow.channel_id == channel_id
             ).with_for_update())
@@ -82,7 +83,7 @@ class ScheduleService:
             return _schedule(row) if row else None
 
     async def remove(self, team_id: str, channel_id: str) -> bool:
-        async with self._sessions() as session, session.begin():
+        async with writing(self._sessions, team_id, self._clock) as session:
             row = await session.scalar(select(RetroScheduleRow).where(
                 RetroScheduleRow.team_id == team_id, RetroScheduleRow.channel_id == channel_id))
             if row is None:

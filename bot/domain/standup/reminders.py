@@ -17,6 +17,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock, utcnow
+from bot.domain.deliveries import writing
 from bot.domain.schedule.firing import CATCH_UP_LIMIT, Outcome
 from bot.domain.standup.service import run_from_row
 from bot.domain.standup.values import Run
@@ -45,7 +46,7 @@ class Participants:
 
     async def join(self, team_id: str, channel_id: str, user_id: str) -> bool:
         """True when the person was not taking part yet."""
-        async with self._sessions() as session, session.begin():
+        async with writing(self._sessions, team_id, self._clock) as session:
             insert = insert_for(session)
             result = await session.execute(insert(StandupParticipantRow).values(
                 team_id=team_id, channel_id=channel_id, user_id=user_id,
@@ -53,7 +54,7 @@ class Participants:
             return result.rowcount == 1
 
     async def leave(self, team_id: str, channel_id: str, user_id: str) -> bool:
-        async with self._sessions() as session, session.begin():
+        async with writing(self._sessions, team_id, self._clock) as session:
             result = await session.execute(delete(StandupParticipantRow).where(
                 StandupParticipantRow.team_id == team_id,
                 StandupParticipantRow.channel_id == channel_id,
@@ -71,7 +72,7 @@ class Participants:
     async def forget(self, team_id: str, user_id: str) -> int:
         """Take the person out of every channel's stand-ups and forget the reminders they
         were sent; how many channels they were in."""
-        async with self._sessions() as session, session.begin():
+        async with writing(self._sessions, team_id, self._clock) as session:
             await session.execute(delete(StandupReminderRow).where(
                 StandupReminderRow.team_id == team_id, StandupReminderRow.user_id == user_id))
             result = await session.execute(delete(StandupParticipantRow).where(

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock, utcnow
+from bot.domain.deliveries import writing
 from bot.domain.schedule.claims import claim_row, due_rows, pause_row, release_row
 from bot.domain.schedule.days import DaysTime, latest_on_days, next_on_days
 from bot.domain.standup.values import StandupError
@@ -80,7 +81,7 @@ class StandupScheduleService:
         """Schedule (or reschedule) the channel's stand-up; keeps its reminder and skipped
         days, clears any pause."""
         now = self._clock()
-        async with self._sessions() as session, session.begin():
+        async with writing(self._sessions, team_id, self._clock) as session:
             row = await self._row(session, team_id, channel_id, lock=True)
             skipped = await self._skips(session, team_id, channel_id)
             if row is None:
@@ -106,7 +107,7 @@ class StandupScheduleService:
         return found
 
     async def remove(self, team_id: str, channel_id: str) -> bool:
-        async with self._sessions() as session, session.begin():
+        async with writing(self._sessions, team_id, self._clock) as session:
             row = await self._row(session, team_id, channel_id, lock=True)
             await session.execute(delete(StandupSkipRow).where(
                 StandupSkipRow.team_id == team_id, StandupSkipRow.channel_id == channel_id))
@@ -123,7 +124,7 @@ class StandupScheduleService:
     async def skip(self, team_id: str, channel_id: str, day: dt.date) -> StandupSchedule:
         """Post nothing on the channel's local `day`; a day already past is refused."""
         now = self._clock()
-        async with self._sessions() as session, session.begin():
+        async with writing(self._sessions, team_id, self._clock) as session:
             row = await self._row(session, team_id, channel_id, lock=True)
             if row is None:
                 raise StandupScheduleNotFound(NO_SCHEDULE)
@@ -151,7 +152,7 @@ class StandupScheduleService:
         if minutes is not None and not 1 <= minutes <= MAX_REMIND_MINUTES:
             raise StandupError(f"Remind between 1 and {MAX_REMIND_MINUTES} minutes after "
                                "the post.")
-        async with self._sessions() as session, session.begin():
+        async with writing(self._sessions, team_id, self._clock) as session:
             row = await self._row(session, team_id, channel_id, lock=True)
             if row is None:
                 raise StandupScheduleNotFound(NO_SCHEDULE)

@@ -14,11 +14,13 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock, utcnow
+from bot.domain.deliveries import writing
+from bot.domain.ids import UNSTORABLE, is_row_number, is_storable
 from bot.domain.standup.values import (
     MAX_NOTE,
     ItemReport,
@@ -30,7 +32,12 @@ from bot.domain.standup.values import (
     Summary,
 )
 from bot.storage.dialect import as_utc, insert_for
-from bot.storage.models import StandupResponseRow, StandupRunRow, StandupTickRow
+from bot.storage.models import (
+    StandupReminderRow,
+    StandupResponseRow,
+    StandupRunRow,
+    StandupTickRow,
+)
 from knowledge.models import Checklist, ChecklistItem
 
 GONE = "This stand-up no longer exists."
@@ -80,7 +87,7 @@ class StandupService:
                       started_by: str, day: dt.date | None,
                       remind_after: dt.timedelta | None) -> Run:
         now = self._clock()
-        async with self._sessions() as session, session.begin():
+        async with writing(self._sessions, team_id, self._clock) as session:
             row = StandupRunRow(team_id=team_id, channel_id=channel_id,
                                 checklist_name=checklist.name,
                                 checklist_json=_checklist_json(checklist),
@@ -108,22 +115,46 @@ class StandupService:
             if row.remind_at is None:
                 row.remind_at = moment
 
-    async def _locked_run(self, session: AsyncSession, team_id: str, run_id: int
+    @staticmethod
+    def _run(team_id: str, run_id: int, channel_id: str | None,
+             person: str | None = None) -> Select[tuple[StandupRunRow]]:
+        """The run, when it belongs to the team and (given one) the channel a click came from,
+        or `person` was reminded of it in their DM: a run id from a button is believed only
+        where the stored rows agree."""
+        if not is_row_number(run_id):
+            raise RunNotFound(GONE)
+        query = select(StandupRunRow).where(StandupRunRow.id == run_id,
+                                            StandupRunRow.team_id == team_id)
+        if channel_id is not None:
+            reachable = StandupRunRow.channel_id == channel_id
+            if person:
+                reachable = or_(reachable, exists().where(
+                    StandupReminderRow.run_id == StandupRunRow.id,
+                    StandupReminderRow.user_id == person))
+            query = query.where(reachable)
+        return query
+
+    async def _locked_run(self, session: AsyncSession, team_id: str, run_id: int,
+                          channel_id: str | None = None, person: str | None = None
                           ) -> StandupRunRow:
-        row = await session.scalar(select(StandupRunRow).where(
-            StandupRunRow.id == run_id, StandupRunRow.team_id == team_id).with_for_update())
+        row = await session.scalar(
+            self._run(team_id, run_id, channel_id, person).with_for_update())
         if row is None:
             raise RunNotFound(GONE)
         return row
 
-    async def set_message(self, team_id: str, run_id: int, message_ts: str) -> None:
-        async with self._sessions() as session, session.begin():
+    async def set_message(self, team_id: str, run_id: int, message_ts: str, *,
+                          unless_known: bool = False) -> None:
+        """Record the run's message; with `unless_known`, only when none is recorded (a post
+        whose answer was lost is learnt from the first click on it)."""
+        async with writing(self._sessions, team_id, self._clock) as session:
             row = await self._locked_run(session, team_id, run_id)
-            row.message_ts = message_ts
+            if not (unless_known and row.message_ts):
+                row.message_ts = message_ts
 
     async def next_version(self, team_id: str, run_id: int) -> Summary:
         """Advance the message version and return the state to draw it with."""
-        async with self._sessions() as session, session.begin():
+        async with writing(self._sessions, team_id, self._clock) as session:
             row = await self._locked_run(session, team_id, run_id)
             row.version += 1
         return await self.summary(team_id, run_id)
@@ -145,12 +176,12 @@ class StandupService:
         ).with_for_update().execution_options(populate_existing=True))).one()
 
     async def tick(self, team_id: str, run_id: int, user_id: str, version_seen: int | None,
-                   selected: Iterable[str]) -> None:
+                   selected: Iterable[str], *, channel_id: str | None = None) -> None:
         """Apply what a person's checkboxes show for message version `version_seen` of the
         shared message; with `version_seen` None, `selected` is the person's complete set
         (their own copy of the checklist, drawn with their ticks)."""
-        async with self._sessions() as session, session.begin():
-            run = await self._locked_run(session, team_id, run_id)
+        async with writing(self._sessions, team_id, self._clock) as session:
+            run = await self._locked_run(session, team_id, run_id, channel_id, user_id)
             known = {item.id for item in _checklist_from_json(run.checklist_json).items}
             chosen = {item for item in selected if item in known}
             response = await self._response(session, team_id, run_id, user_id)
@@ -178,29 +209,32 @@ class StandupService:
             response.updated_at = self._clock()
 
     async def set_blocked(self, team_id: str, run_id: int, user_id: str, note: str,
-                          share: bool) -> None:
+                          share: bool, *, channel_id: str | None = None) -> None:
         note = note.strip()
         if len(note) > MAX_NOTE:
             raise StandupError(f"Keep the note under {MAX_NOTE} characters.")
-        async with self._sessions() as session, session.begin():
-            await self._locked_run(session, team_id, run_id)
+        if not is_storable(note):
+            raise StandupError(f"I can't save this note: {UNSTORABLE}.")
+        async with writing(self._sessions, team_id, self._clock) as session:
+            await self._locked_run(session, team_id, run_id, channel_id, user_id)
             response = await self._response(session, team_id, run_id, user_id)
             response.blocked = True
             response.note = note or None
             response.share_note = share and bool(note)
             response.updated_at = self._clock()
 
-    async def set_done(self, team_id: str, run_id: int, user_id: str) -> None:
-        async with self._sessions() as session, session.begin():
-            await self._locked_run(session, team_id, run_id)
+    async def set_done(self, team_id: str, run_id: int, user_id: str, *,
+                       channel_id: str | None = None) -> None:
+        async with writing(self._sessions, team_id, self._clock) as session:
+            await self._locked_run(session, team_id, run_id, channel_id, user_id)
             response = await self._response(session, team_id, run_id, user_id)
             response.done = True
             response.updated_at = self._clock()
 
-    async def summary(self, team_id: str, run_id: int) -> Summary:
+    async def summary(self, team_id: str, run_id: int, *, channel_id: str | None = None,
+                      person: str | None = None) -> Summary:
         async with self._sessions() as session:
-            row = await session.scalar(select(StandupRunRow).where(
-                StandupRunRow.id == run_id, StandupRunRow.team_id == team_id))
+            row = await session.scalar(self._run(team_id, run_id, channel_id, person))
             if row is None:
                 raise RunNotFound(GONE)
             responses = (await session.scalars(select(StandupResponseRow).where(
@@ -252,6 +286,6 @@ class StandupService:
 
     async def mark_unused(self, team_id: str, run_id: int) -> None:
         """Forget a run whose message could not be posted."""
-        async with self._sessions() as session, session.begin():
+        async with writing(self._sessions, team_id, self._clock) as session:
             await session.execute(delete(StandupRunRow).where(
                 StandupRunRow.id == run_id, StandupRunRow.team_id == team_id))

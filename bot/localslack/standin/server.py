@@ -10,26 +10,30 @@ Slack's own limits: a payload Slack would reject is answered with Slack's error 
 Requests are decoded the way slack_sdk sends them: JSON bodies (chat.*, views.*), form bodies
 (``api_call(data=...)``, where ``blocks``/``view``/``attachments`` are JSON strings), query
 parameters (auth.test, users.info, ...), and the ``Authorization: Bearer`` header for the token.
+Each call is answered by the workspace its token belongs to (see `tokens`), which also plays
+"Add to Slack": the authorize page at ``authorize_url`` and ``oauth.v2.access``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import logging
-from collections import deque
-from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
-from bot.localslack.standin.validation import message_error_codes
+from bot.localslack.standin.faults import Faults
+from bot.localslack.standin.recorder import Recorder
+from bot.localslack.standin.response_urls import ResponseUrls
+from bot.localslack.standin.tokens import OAuthApp, TokenBook
 from bot.localslack.standin.wire import (
     RESPONSE_URL,
+    UPLOAD_URL,
     Failure,
     RecordedCall,
     Reply,
+    basic_credentials,
     bearer_token,
     decode_json_args,
     failure_response,
@@ -39,29 +43,19 @@ from bot.localslack.standin.workspace import VIEW_METHODS, Workspace
 
 logger = logging.getLogger(__name__)
 
-RESPONSE_URL_MAX_USES = 5
 
-
-@dataclass
-class _ResponseUrl:
-    uses: int = 0
-
-
-class SlackStandIn:
+class SlackStandIn(Recorder):
     """Slack's Web API and response URLs, on a loopback port. See the module docstring."""
 
     def __init__(
         self, *, team_id: str = "T0001", bot_user_id: str = "UBOT", bot_id: str = "BBOT"
     ) -> None:
         self.workspace = Workspace(team_id, bot_user_id, bot_id)
-        self.calls: list[RecordedCall] = []
-        self.invalid: list[tuple[str, str]] = []
-        self._failures: dict[str, deque[Failure]] = {}
-        self._response_urls: dict[str, _ResponseUrl] = {}
-        self._response_ids = itertools.count(1)
-        self._changed = asyncio.Condition()
-        self._in_flight = 0
-        self._last_activity = 0.0
+        self.tokens = TokenBook(self.workspace)
+        super().__init__()
+        self.faults = Faults()
+        self._delays: dict[str, float] = {}
+        self._response_urls = ResponseUrls()
         self._runner: web.AppRunner | None = None
         self._base = ""
 
@@ -86,15 +80,16 @@ class SlackStandIn:
             raise RuntimeError("SlackStandIn is already started")
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle_api)
+        app.router.add_get("/oauth/v2/authorize", self._handle_authorize)
         app.router.add_post("/respond/{rid}", self._handle_response_url)
-        app.router.add_post("/upload/{file_id}", self._handle_upload)
+        app.router.add_post("/upload/{team_id}/{file_id}", self._handle_upload)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, host, port).start()
         bound_host, bound_port = runner.addresses[0][:2]
         self._runner = runner
         self._base = f"http://{bound_host}:{bound_port}"
-        self.workspace.upload_base = f"{self._base}/upload/"
+        self.tokens.serve_uploads_at(f"{self._base}/upload/")
         self._last_activity = asyncio.get_running_loop().time()
 
     async def stop(self) -> None:
@@ -107,11 +102,14 @@ class SlackStandIn:
         """The Web API base URL, with a trailing slash, for AsyncWebClient(base_url=...)."""
         return f"{self._started_base()}/api/"
 
+    @property
+    def authorize_url(self) -> str:
+        """Slack's "Add to Slack" page, for AsyncOAuthSettings(authorization_url=...)."""
+        return f"{self._started_base()}/oauth/v2/authorize"
+
     def response_url(self) -> str:
         """A fresh response URL on this server; like Slack's, it accepts at most 5 posts."""
-        rid = str(next(self._response_ids))
-        self._response_urls[rid] = _ResponseUrl()
-        return f"{self._started_base()}/respond/{rid}"
+        return f"{self._started_base()}/respond/{self._response_urls.new()}"
 
     def _started_base(self) -> str:
         if not self._base:
@@ -120,63 +118,45 @@ class SlackStandIn:
 
     # ------------------------------------------------------------------ test controls
 
-    def fail_next(
-        self,
-        method: str,
-        *,
-        status: int = 200,
-        error: str | None = None,
-        retry_after: int | None = None,
-        times: int = 1,
-    ) -> None:
+    def fail_next(self, method: str, *, status: int = 200, error: str | None = None,
+                  retry_after: int | None = None, times: int = 1) -> None:
         """Make the next `times` calls of `method` (or "response_url") fail.
 
         With `retry_after`: 429, a Retry-After header and error "ratelimited". With status >= 500:
         that status and a plain-text body. Otherwise: `status` with {"ok": false, "error": error}.
         """
-        failure = Failure(status=status, error=error, retry_after=retry_after)
-        self._failures.setdefault(method, deque()).extend([failure] * times)
+        self.faults.fail(method, Failure(status=status, error=error, retry_after=retry_after),
+                         times)
 
-    def calls_to(self, method: str) -> list[RecordedCall]:
-        return [call for call in self.calls if call.method == method]
+    def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` `seconds` late, having carried them out."""
+        self.faults.delay(method, seconds, times)
 
-    async def wait_for(
-        self, method: str, count: int = 1, timeout: float = 5.0
-    ) -> list[RecordedCall]:
-        """Wait until at least `count` calls of `method` were recorded; return them all."""
-        try:
-            async with self._changed:
-                await asyncio.wait_for(
-                    self._changed.wait_for(lambda: len(self.calls_to(method)) >= count), timeout
-                )
-        except TimeoutError:
-            seen = [call.method for call in self.calls]
-            raise AssertionError(
-                f"expected {count} call(s) of {method} within {timeout}s, "
-                f"got {len(self.calls_to(method))}; recorded: {seen}"
-            ) from None
-        return self.calls_to(method)
+    def cut_next(self, method: str, *, times: int = 1) -> None:
+        """Carry out the next `times` calls of `method`, then drop the connection unanswered."""
+        self.faults.cut(method, times)
 
-    async def settle(self, quiet: float = 0.15, timeout: float = 5.0) -> None:
-        """Wait until no request has arrived or been in progress for `quiet` seconds."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            now = loop.time()
-            quiet_left = self._last_activity + quiet - now
-            if self._in_flight == 0 and quiet_left <= 0:
-                return
-            if now >= deadline:
-                raise AssertionError(
-                    f"Slack stand-in did not go quiet for {quiet}s within {timeout}s "
-                    f"({len(self.calls)} calls recorded)"
-                )
-            await asyncio.sleep(max(0.005, min(quiet_left, deadline - now, quiet)))
+    def delay(self, method: str, seconds: float) -> None:
+        """Answer every later call of `method` only after `seconds` (0: at once again)."""
+        self._delays[method] = seconds
 
-    def clear(self) -> None:
-        """Forget recorded calls and invalid payloads (users, URLs and pending failures stay)."""
-        self.calls.clear()
-        self.invalid.clear()
+    def register_app(self, app: OAuthApp) -> OAuthApp:
+        """An app that can be installed through the authorize page and oauth.v2.access."""
+        self.tokens.apps[app.client_id] = app
+        return app
+
+    def add_workspace(self, team_id: str, *, enterprise_id: str | None = None,
+                      name: str | None = None) -> Workspace:
+        """Another workspace to install to; an id starting with E is an Enterprise Grid org."""
+        return self.tokens.add_workspace(team_id, enterprise_id=enterprise_id, name=name)
+
+    def uninstall(self, team_id: str) -> None:
+        """The workspace (or org) removes the app: every token issued to it stops working."""
+        self.tokens.uninstall(team_id)
+
+    def refuse(self, token: str, error: str = "token_revoked") -> None:
+        """Refuse every call made with `token` from now on with `error`."""
+        self.tokens.revoked[token] = error
 
     # ------------------------------------------------------------------ HTTP handlers
 
@@ -206,8 +186,10 @@ class SlackStandIn:
         self._begin()
         try:
             content = await request.read()
-            await self._record(RecordedCall(method="files.upload", args={}, url=str(request.url)))
-            if not self.workspace.receive_upload(request.match_info["file_id"], content):
+            await self._record(RecordedCall(method=UPLOAD_URL, args={}, url=str(request.url)))
+            workspace = self.tokens.workspaces.get(request.match_info["team_id"])
+            if workspace is None or not workspace.receive_upload(request.match_info["file_id"],
+                                                                 content):
                 return web.Response(status=404, text="unknown upload URL")
             return web.Response(text=f"OK - {len(content)}")
         finally:
@@ -218,25 +200,46 @@ class SlackStandIn:
         try:
             args = await read_api_args(request)
         except ValueError as exc:
-            await self._record(RecordedCall(method=method, args={}, token=token))
+            await self._record(RecordedCall(method=method, args={}, token=token,
+                                            peer=_peer(request)))
             return self._bad_request(method, f"unreadable request body: {exc}")
         if "token" in args:
             token = str(args.pop("token"))
         format_errors = decode_json_args(args)
-        await self._record(RecordedCall(method=method, args=args, token=token))
+        call = RecordedCall(method=method, args=args, token=token, peer=_peer(request))
+        await self._record(call)
 
-        failure = self._take_failure(method)
+        if self._delays.get(method):
+            await asyncio.sleep(self._delays[method])
+        failure = self.faults.failure(method)
         if failure is not None:
             return failure_response(failure)
+        if method == "oauth.v2.access":
+            client = basic_credentials(request.headers.get("Authorization", ""))
+            return self._answer(method, self.tokens.exchange(args, client))
         if not token:
             return self._answer(method, Reply.reject("not_authed", "no token was sent"))
+        workspace = self.tokens.resolve(method, token)
+        if isinstance(workspace, Reply):  # a refused token is Slack's answer, not a bad payload
+            return self._answer(method, workspace)
         if format_errors:
             error = "invalid_arguments" if method in VIEW_METHODS else "invalid_blocks_format"
             return self._answer(method, Reply.reject(error, "; ".join(format_errors)))
-        return self._answer(method, self.workspace.dispatch(method, args))
+        reply = workspace.dispatch(method, args)
+        if method == "auth.test":
+            reply.headers.update(self.tokens.scopes_header(token))
+        call.response = reply.body
+        if await self.faults.after_carrying_out(method, request):
+            return web.Response()  # written to nobody: the connection is gone
+        return self._answer(method, reply)
+
+    async def _handle_authorize(self, request: web.Request) -> web.StreamResponse:
+        status, where = self.tokens.authorize(dict(request.query))
+        if status == 302:
+            raise web.HTTPFound(where)
+        return web.Response(status=status, text=f"Slack could not install the app: {where}")
 
     async def _serve_response_url(self, request: web.Request) -> web.StreamResponse:
-        rid = request.match_info["rid"]
         url = str(request.url)
         raw = await request.read()
         try:
@@ -244,41 +247,28 @@ class SlackStandIn:
             if not isinstance(args, dict):
                 raise ValueError("the body is not a JSON object")
         except ValueError as exc:
-            await self._record(RecordedCall(method=RESPONSE_URL, args={}, url=url))
+            await self._record(RecordedCall(method=RESPONSE_URL, args={}, url=url,
+                                            peer=_peer(request)))
             return self._bad_request(RESPONSE_URL, f"unreadable response_url body: {exc}")
         format_errors = decode_json_args(args)
-        await self._record(RecordedCall(method=RESPONSE_URL, args=args, url=url))
+        await self._record(RecordedCall(method=RESPONSE_URL, args=args, url=url,
+                                        peer=_peer(request)))
 
-        failure = self._take_failure(RESPONSE_URL)
+        failure = self.faults.failure(RESPONSE_URL)
         if failure is not None:
             return failure_response(failure)
-        target = self._response_urls.get(rid)
-        if target is None:
-            reply = Reply.reject("invalid_url", f"unknown response URL {url}", status=404)
-            return self._answer(RESPONSE_URL, reply)
-        if target.uses >= RESPONSE_URL_MAX_USES:
-            reason = f"{url} was already used {RESPONSE_URL_MAX_USES} times"
-            return self._answer(RESPONSE_URL, Reply.reject("used_url", reason, status=404))
-        if format_errors:
-            reply = Reply.reject("invalid_blocks_format", "; ".join(format_errors), status=400)
-            return self._answer(RESPONSE_URL, reply)
-        errors = [] if args.get("delete_original") else message_error_codes(args)
-        if errors:
-            error, reason = errors[0][0], "; ".join(reason for _, reason in errors)
-            return self._answer(RESPONSE_URL, Reply.reject(error, reason, status=400))
-        target.uses += 1
-        return self._answer(RESPONSE_URL, Reply(body={"ok": True}))
+        reply = self._response_urls.answer(request.match_info["rid"], url, args, format_errors)
+        if reply.invalid_reason is None and await self.faults.after_carrying_out(RESPONSE_URL,
+                                                                                 request):
+            return web.Response()
+        return self._answer(RESPONSE_URL, reply)
 
     # ------------------------------------------------------------------ helpers
-
-    def _take_failure(self, method: str) -> Failure | None:
-        queue = self._failures.get(method)
-        return queue.popleft() if queue else None
 
     def _answer(self, method: str, reply: Reply) -> web.Response:
         if reply.invalid_reason is not None:
             self.invalid.append((method, reply.invalid_reason))
-        return web.json_response(reply.body, status=reply.status)
+        return web.json_response(reply.body, status=reply.status, headers=reply.headers)
 
     def _bad_request(self, method: str, reason: str) -> web.Response:
         self.invalid.append((method, reason))
@@ -288,15 +278,8 @@ class SlackStandIn:
         self.invalid.append((method, f"stand-in error: {type(exc).__name__}: {exc}"))
         return web.json_response({"ok": False, "error": "internal_error"}, status=500)
 
-    def _begin(self) -> None:
-        self._in_flight += 1
-        self._last_activity = asyncio.get_running_loop().time()
 
-    def _end(self) -> None:
-        self._in_flight -= 1
-        self._last_activity = asyncio.get_running_loop().time()
-
-    async def _record(self, call: RecordedCall) -> None:
-        self.calls.append(call)
-        async with self._changed:
-            self._changed.notify_all()
+def _peer(request: web.Request) -> str:
+    """The caller's address and port: calls made on one kept-alive connection share it."""
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    return f"{peer[0]}:{peer[1]}" if peer else ""

@@ -4,14 +4,18 @@ JSON-encoded blocks/view/attachments, query parameters, the Authorization header
 
 from __future__ import annotations
 
+import base64
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
 RESPONSE_URL = "response_url"
 """The pseudo-method under which posts to a response URL are recorded and failed."""
+
+UPLOAD_URL = "upload_url"
+"""The pseudo-method under which a file's bytes posted to its upload URL are recorded."""
 
 JSON_ENCODED_ARGS = ("blocks", "view", "attachments")
 
@@ -24,6 +28,9 @@ class RecordedCall:
     args: dict[str, Any]  # decoded arguments; "blocks", "view", "attachments" decoded from JSON
     url: str = ""  # for response_url calls: the full URL posted to
     token: str | None = None
+    peer: str = ""  # the caller's address:port, the same for calls on one connection
+    # What the stand-in answered (for views.open: the view with the id Slack would give it).
+    response: dict[str, Any] | None = None
 
 
 @dataclass
@@ -40,6 +47,7 @@ class Reply:
     body: dict[str, Any]
     status: int = 200
     invalid_reason: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def reject(cls, error: str, reason: str, status: int = 200) -> Reply:
@@ -52,6 +60,19 @@ def bearer_token(header: str) -> str | None:
     if scheme.lower() != "bearer" or not value.strip():
         return None
     return value.strip()
+
+
+def basic_credentials(header: str) -> tuple[str, str] | None:
+    """(client_id, client_secret) of an `Authorization: Basic` header, as oauth.v2.access
+    takes them from slack_sdk."""
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        user, _, password = base64.b64decode(value.strip()).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return user, password
 
 
 async def read_api_args(request: web.Request) -> dict[str, Any]:

@@ -1,6 +1,6 @@
-"""The workspace the Slack stand-in plays: its team, bot user and people, and the answers of
-the Web API methods the bot calls (auth.test, chat.*, views.*, users.info, conversations.*),
-shaped as Slack's."""
+"""A workspace the Slack stand-in plays: its team (or Enterprise Grid org), bot user and people,
+and the answers of the Web API methods the bot calls (auth.test, chat.*, views.*, users.info,
+conversations.*), shaped as Slack's."""
 
 from __future__ import annotations
 
@@ -20,14 +20,20 @@ VIEW_METHODS = frozenset({"views.open", "views.push", "views.update", "views.pub
 
 
 class Workspace:
-    """One team with a bot user; `users` overrides fields of the users.info answers."""
+    """One team with a bot user; `users` overrides fields of the users.info answers. With
+    `org` it is an Enterprise Grid org as a whole (its team id is the enterprise id), which an
+    org-wide install is made to."""
 
-    def __init__(self, team_id: str, bot_user_id: str, bot_id: str) -> None:
+    def __init__(self, team_id: str, bot_user_id: str, bot_id: str, *,
+                 enterprise_id: str | None = None, org: bool = False,
+                 name: str = "Stand-in Workspace") -> None:
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
-        self.team_name = "Stand-in Workspace"
-        self.team_url = "https://standin.slack.com/"
+        self.enterprise_id = enterprise_id
+        self.org = org
+        self.team_name = name
+        self.team_url = f"https://{team_id.lower()}.standin.slack.com/"
         self.users: dict[str, dict[str, Any]] = {}
         # Uploaded files by id: name, title, bytes, and the channel they were shared in.
         self.files: dict[str, dict[str, Any]] = {}
@@ -47,6 +53,7 @@ class Workspace:
                 return rejection
         handler = {
             "auth.test": self._auth_test,
+            "apps.connections.open": self._apps_connections_open,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
@@ -75,8 +82,13 @@ class Workspace:
             "team_id": self.team_id,
             "user_id": self.bot_user_id,
             "bot_id": self.bot_id,
-            "is_enterprise_install": False,
+            "enterprise_id": self.enterprise_id,
+            "is_enterprise_install": self.org,
         })
+
+    def _apps_connections_open(self, args: dict[str, Any]) -> Reply:
+        # Socket Mode's WebSocket is not played: nothing listens at this address.
+        return Reply(body={"ok": True, "url": f"wss://{self.team_id.lower()}.standin.invalid/link"})
 
     def _chat_post_message(self, args: dict[str, Any]) -> Reply:
         channel = _dm_channel(str(args["channel"]))

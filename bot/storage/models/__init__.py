@@ -2,6 +2,7 @@
 
 from bot.storage.models.base import Base
 from bot.storage.models.deliveries import SlackDeliveryRow
+from bot.storage.models.forms import OpenFormRow
 from bot.storage.models.retro import RetroActionRow, RetroTagRow, TeamCounter
 from bot.storage.models.retro_followup import RetroDueReminderRow, RetroTrashRow
 from bot.storage.models.schedule import RetroScheduleRow
@@ -12,9 +13,20 @@ from bot.storage.models.standup_schedule import (
     StandupScheduleRow,
     StandupSkipRow,
 )
+from bot.storage.models.workspaces import (
+    KEPT_ON_PURGE,
+    DepartureRow,
+    WorkspaceTeamRow,
+    slack_bots,
+    slack_installations,
+    slack_oauth_states,
+)
 
 __all__ = [
+    "KEPT_ON_PURGE",
     "Base",
+    "DepartureRow",
+    "OpenFormRow",
     "RetroActionRow",
     "RetroDueReminderRow",
     "RetroScheduleRow",
@@ -29,4 +41,8 @@ __all__ = [
     "StandupSkipRow",
     "StandupTickRow",
     "TeamCounter",
+    "WorkspaceTeamRow",
+    "slack_bots",
+    "slack_installations",
+    "slack_oauth_states",
 ]

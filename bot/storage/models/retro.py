@@ -33,9 +33,16 @@ class RetroActionRow(Base):
     __table_args__ = (
         UniqueConstraint("team_id", "number", name="uq_retro_actions_team_number"),
         UniqueConstraint("team_id", "request_key", name="uq_retro_actions_team_request"),
-        Index("ix_retro_actions_channel", "team_id", "channel_id", "status", "created_at"),
+        # Read in page order (created_at, number) for a channel, an author, an owner.
+        Index("ix_retro_actions_channel", "team_id", "channel_id", "status", "created_at",
+              "number"),
+        Index("ix_retro_actions_author", "team_id", "author_id", "status", "created_at",
+              "number"),
+        Index("ix_retro_actions_owner", "team_id", "owner_id", "status", "created_at", "number"),
+        # Coverage over a period, of the team or of one channel.
         Index("ix_retro_actions_created", "team_id", "created_at"),
-        Index("ix_retro_actions_due", "status", "due_date"),
+        Index("ix_retro_actions_channel_created", "team_id", "channel_id", "created_at"),
+        Index("ix_retro_actions_due", "status", "due_date"),  # due reminders
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -64,7 +71,11 @@ class RetroTagRow(Base):
     """A tag: a practice id ("4.2") or, when only the principle is known, its number ("4")."""
 
     __tablename__ = "retro_action_tags"
-    __table_args__ = (Index("ix_retro_action_tags_principle", "team_id", "principle"),)
+    __table_args__ = (
+        Index("ix_retro_action_tags_principle", "team_id", "principle"),
+        # An action's principles from the index alone, for coverage.
+        Index("ix_retro_action_tags_action_principle", "action_id", "principle"),
+    )
 
     action_id: Mapped[int] = mapped_column(
         ForeignKey("retro_actions.id", ondelete="CASCADE"), primary_key=True
