@@ -37,9 +37,10 @@ def users_info(person: Person) -> dict[str, Any]:
 
 
 def with_mentions(text: str, *, escaped_command: bool) -> str:
-    """`@bob` typed by a person becomes a mention of Bob, as Slack's composer makes it: in a
-    slash command's text `<@U0002|bob>` (commands registered with escaping), elsewhere
-    `<@U0002>`. Names not in the directory stay as typed."""
+    """Typed text as Slack sends it: `&`, `<` and `>` as entities (in commands and messages
+    alike), and `@bob` a mention of Bob, as Slack's composer makes it: in a slash command's text
+    `<@U0002|bob>` (commands registered with escaping), elsewhere `<@U0002>`. Names not in the
+    directory stay as typed."""
 
     def mention(match: re.Match[str]) -> str:
         person = BY_NAME.get(match[1].lower())
@@ -48,7 +49,8 @@ def with_mentions(text: str, *, escaped_command: bool) -> str:
         return f"<@{person.user_id}|{person.name}>" if escaped_command else \
             f"<@{person.user_id}>"
 
-    return _MENTION.sub(mention, text)
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MENTION.sub(mention, escaped)
 
 
 def with_names(text: str) -> str:
