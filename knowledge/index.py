@@ -30,7 +30,7 @@ from knowledge.semantic import Model, SemanticIndex, chatter_texts, fixed_texts,
 from knowledge.text import ENGLISH, fold
 from knowledge.vocabulary import Vocabulary, load_chatter, load_vocabularies
 
-__all__ = ["Answer", "Match", "PracticeIndex"]
+__all__ = ["MAX_QUESTION", "Answer", "Match", "PracticeIndex"]
 
 # How much a term counts by where it stands. The title names the practice; the vocabulary holds
 # the words teams use; the principle's title helps to pick the right principle. The principle's
@@ -46,6 +46,9 @@ LEXICAL_SHARE = (0.3, 0.8)
 LEXICAL_MIDPOINT = 20.0
 LEXICAL_WIDTH = 0.3
 PHRASE_CHARS = 70
+# What the matcher reads of a question: more than any question needs, and a bound on the work
+# a pasted document or a hostile message can ask of it.
+MAX_QUESTION = 2000
 
 
 @dataclass(frozen=True)
@@ -95,12 +98,14 @@ class PracticeIndex:
                 "principle": [principle.title]}
 
     def search(self, text: str, limit: int = 3) -> Answer:
-        """Rank practices for `text`; deterministic for the same text and knowledge."""
+        """Rank practices for `text` (its first MAX_QUESTION characters); deterministic for the
+        same text and knowledge."""
         limit = max(1, limit)
-        cleaned = clean_chat_text(text or "")
+        read = (text or "")[:MAX_QUESTION]
+        cleaned = clean_chat_text(read)
         if not cleaned.strip():
-            return Answer(text, False, (), declined=bool(text and text.strip()),
-                          reason=EMPTY if text and text.strip() else None)
+            return Answer(text, False, (), declined=bool(read.strip()),
+                          reason=EMPTY if read.strip() else None)
         language = detect_language(cleaned)
         ranked: list[_Ranking] = []
 

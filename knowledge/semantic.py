@@ -13,7 +13,7 @@ embedded when the index is built.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
@@ -30,6 +30,9 @@ from knowledge.vocabulary import Vocabulary
 # question is embedded without its function words, then cut to this many tokens. Its words
 # all still count in the lexical signal.
 MAX_QUERY_TOKENS = 32
+# No token is longer than this many characters: a question is cut to its first
+# MAX_QUERY_TOKENS * 16 before its tokens are counted, so a pasted document costs no more.
+MAX_QUERY_CHARS = MAX_QUERY_TOKENS * 16
 # The temperature of a practice's soft maximum over its fixed texts (`SemanticIndex.nearest`):
 # at 40, a text 0.05 below the nearest counts about an eighth as much. Chosen on the dev set
 # and the tuning halves (30 to 50 score within a question or two).
@@ -142,19 +145,20 @@ class SemanticIndex:
         return np.asarray(self.model.query(self.shorten(text, stop_words)), dtype=np.float32)
 
     def shorten(self, text: str, stop_words: frozenset[str]) -> str:
-        """`text` within MAX_QUERY_TOKENS: as it is when it fits, else its content words,
-        cut at the budget."""
-        if self.model.token_count(text, True) <= MAX_QUERY_TOKENS:
+        """`text` within MAX_QUERY_TOKENS: as it is when it fits, else its content words cut
+        at the budget (and a single word longer than the budget cut too)."""
+        if len(text) <= MAX_QUERY_CHARS and self._fits(text):
             return text
-        kept = [w for w in text.split() if fold(w.lower().strip(".,;:!?()\"'")) not in stop_words]
-        low, high = 1, len(kept)
-        while low < high:  # the most words that fit
-            middle = (low + high + 1) // 2
-            if self.model.token_count(" ".join(kept[:middle]), True) <= MAX_QUERY_TOKENS:
-                low = middle
-            else:
-                high = middle - 1
-        return " ".join(kept[:low])
+        kept = " ".join(w for w in text.split()
+                        if fold(w.lower().strip(".,;:!?()\"'")) not in stop_words)
+        words = kept[:MAX_QUERY_CHARS].split()
+        count = _longest(len(words), lambda n: self._fits(" ".join(words[:n])))
+        if count or not words:
+            return " ".join(words[:count])
+        return words[0][:_longest(len(words[0]), lambda n: self._fits(words[0][:n]))]
+
+    def _fits(self, text: str) -> bool:
+        return self.model.token_count(text, True) <= MAX_QUERY_TOKENS
 
     def chatter(self, query_vector: np.ndarray) -> tuple[float, float]:
         """How close the chatter phrases are: the nearest one's cosine and the soft maximum of
@@ -192,3 +196,15 @@ class SemanticIndex:
             self._masks[languages] = (np.isin(self._languages, list(languages)) if languages
                                       else np.ones(len(self._languages), dtype=bool))
         return self._masks[languages]
+
+
+def _longest(most: int, fits: Callable[[int], bool]) -> int:
+    """The largest n in 0..most for which fits(n) holds (fits holds up to some n, then not)."""
+    low, high = 0, most
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low

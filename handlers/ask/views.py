@@ -20,12 +20,12 @@ from handlers.kit.blocks import button, context, header, message_blocks, modal, 
 from handlers.kit.markup import plain_text
 from handlers.kit.text import escape, mention, quote_user_text, truncate
 from knowledge.answer import EMPTY, PRINCIPLE
-from knowledge.index import Answer, Match
+from knowledge.index import MAX_QUESTION, Answer, Match
 from knowledge.language import LANGUAGE_NAMES
 from knowledge.models import KnowledgeBase, Principle
 
 EXCERPT_LIMIT = 400
-QUESTION_LIMIT = 2000  # what the matcher reads of a question
+QUESTION_LIMIT = MAX_QUESTION  # what the matcher reads of a question
 
 PICK_PREFIX = "ask_pick_"  # + the choice's position: ask_pick_1 ... ask_pick_3
 SHARE = "ask_share"
