@@ -14,6 +14,7 @@ questions would not be comparable.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import resource
 import socket
@@ -22,11 +23,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+import aiohttp
+
 from benchmarks.rankers import Ranker, bm25_ranker, bot_ranker, model_ranker, wordllama_model
+from bot.localslack.standin import SlackStandIn
 from knowledge.evaluation import EvalReport, evaluate, load_questions
 from knowledge.index import PracticeIndex
 from knowledge.loader import load_knowledge
@@ -104,44 +107,57 @@ def startup() -> dict[str, float]:
 def serve_startup() -> tuple[float, float]:
     """`principlebot serve` from spawn to its first 200 on /healthz (the median of PASSES
     starts on a migrated SQLite database; one start before them migrates it), and the peak
-    resident memory of the last one when ready."""
-    with tempfile.TemporaryDirectory(prefix="principlebot-matcher-bench-") as scratch:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-benchmark", "SLACK_SIGNING_SECRET": "s",
-               "DATABASE_URL": f"sqlite:///{scratch}/bench.db", "PORT": str(port),
-               "SLACK_API_URL": "http://127.0.0.1:9/api/", "LOG_LEVEL": "WARNING"}
-        times, rss = [], 0.0
-        for _ in range(PASSES + 1):
-            started = time.perf_counter()
-            server = subprocess.Popen([sys.executable, "-m", "bot.runtime.cli", "serve",
-                                       "--host", "127.0.0.1"], env=env,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            try:
-                _wait_healthy(server, port)
-                times.append(time.perf_counter() - started)
-                status = Path(f"/proc/{server.pid}/status").read_text()
-                rss = int(next(line.split()[1] for line in status.splitlines()
-                               if line.startswith("VmHWM"))) / 1024
-            finally:
-                server.terminate()
-                server.wait()
+    resident memory of the last one when ready. Its token is checked at start, against the
+    Slack stand-in served by this process."""
+    return asyncio.run(_serve_startup())
+
+
+async def _serve_startup() -> tuple[float, float]:
+    standin = SlackStandIn()
+    await standin.start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="principlebot-matcher-bench-") as scratch:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
+            env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-benchmark",
+                   "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": standin.api_url,
+                   "DATABASE_URL": f"sqlite:///{scratch}/bench.db", "PORT": str(port),
+                   "LOG_LEVEL": "WARNING"}
+            times, rss = [], 0.0
+            for _ in range(PASSES + 1):
+                started = time.perf_counter()
+                server = await asyncio.create_subprocess_exec(
+                    sys.executable, "-m", "bot.runtime.cli", "serve", "--host", "127.0.0.1",
+                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                try:
+                    await _wait_healthy(server, port)
+                    times.append(time.perf_counter() - started)
+                    status = Path(f"/proc/{server.pid}/status").read_text()
+                    rss = int(next(line.split()[1] for line in status.splitlines()
+                                   if line.startswith("VmHWM"))) / 1024
+                finally:
+                    server.terminate()
+                    await server.wait()
+    finally:
+        await standin.stop()
     return statistics.median(times[1:]), rss
 
 
-def _wait_healthy(server: subprocess.Popen[bytes], port: int) -> None:
+async def _wait_healthy(server: asyncio.subprocess.Process, port: int) -> None:
     deadline = time.perf_counter() + 30
-    while time.perf_counter() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            if server.poll() is not None:
-                raise SystemExit("benchmarks.matcher: serve stopped: "
-                                 + server.stderr.read().decode()[-500:]) from None
-            time.sleep(0.01)
+    async with aiohttp.ClientSession() as session:
+        while time.perf_counter() < deadline:
+            try:
+                async with session.get(f"http://127.0.0.1:{port}/healthz") as reply:
+                    if reply.status == 200:
+                        return
+            except aiohttp.ClientConnectionError:
+                if server.returncode is not None:
+                    error = await server.stderr.read() if server.stderr else b""
+                    raise SystemExit("benchmarks.matcher: serve stopped: "
+                                     + error.decode()[-500:]) from None
+                await asyncio.sleep(0.01)
     raise SystemExit("benchmarks.matcher: serve was not ready within 30 s")
 
 
