@@ -1,6 +1,6 @@
 """Fits `knowledge/calibration.json`: the score calibration and the decline threshold.
 
-    python -m knowledge.calibrate [FILE...] [--on-topic-declined 0.02]
+    python -m knowledge.calibrate [FILE...] [--on-topic-declined 0.015]
 
 Without FILEs it fits on the labelled questions it was made with: the development set
 (`../shared/eval/dev_questions.yaml`), the tuning halves of the evaluation sets
@@ -93,7 +93,7 @@ def calibrate(index: PracticeIndex, files: Sequence[Path], declined_share: float
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
-    parser.add_argument("--on-topic-declined", type=float, default=0.02)
+    parser.add_argument("--on-topic-declined", type=float, default=0.015)
     parser.add_argument("--output", type=Path, default=PARAMETERS)
     args = parser.parse_args(argv)
     files = args.files or default_files()
