@@ -9,9 +9,11 @@ Without FILEs it fits on the labelled questions it was made with: the developmen
 
 Each question's top candidate is an example of relevance (on topic or not); each on-topic
 question's top three candidates are examples of correctness (right or wrong). The threshold is
-the highest relevance that declines at most the given share of the on-topic questions, so
-declining errs on answering. Questions answered directly (references, typed titles) are left
-out: they are never calibrated.
+the highest relevance that declines at most the given share of the on-topic questions of every
+file: each kind of text (team questions, Slack messages, formal standards, other languages) is
+held to the share on its own, so the kind with the least lexical evidence (another language)
+is not the one declined for the pool's sake; declining errs on answering. Questions answered
+directly (references, typed titles) are left out: they are never calibrated.
 """
 
 from __future__ import annotations
@@ -43,12 +45,14 @@ def default_files() -> list[Path]:
 class Examples:
     tops: list[Candidate]  # each question's top candidate
     on_topic: list[bool]
+    sources: list[str]  # the file each top comes from
     candidates: list[Candidate]  # the on-topic questions' top candidates
     right: list[bool]
 
 
-def examples(index: PracticeIndex, questions: Sequence[LabelledQuestion]) -> Examples:
-    found = Examples([], [], [], [])
+def examples(index: PracticeIndex, questions: Sequence[LabelledQuestion],
+             source: str = "") -> Examples:
+    found = Examples([], [], [], [], [])
     for item in questions:
         refs = find_references(item.q)
         if refs.practice_ids or refs.principles:
@@ -57,6 +61,7 @@ def examples(index: PracticeIndex, questions: Sequence[LabelledQuestion]) -> Exa
         ranking, candidates = index.signals(item.q)
         found.tops.append(candidates[0])
         found.on_topic.append(not item.off_topic)
+        found.sources.append(source)
         if item.off_topic:
             continue
         for position, candidate in enumerate(candidates[:CANDIDATES]):
@@ -75,13 +80,19 @@ def threshold(scores_on_topic: Sequence[float], declined_share: float) -> float:
 
 def calibrate(index: PracticeIndex, files: Sequence[Path], declined_share: float
               ) -> tuple[Calibration, dict[str, object]]:
-    questions = [q for path in files for q in load_questions(path)]
-    found = examples(index, questions)
+    found = Examples([], [], [], [], [])
+    for path in files:
+        part = examples(index, load_questions(path), path.name)
+        for name, values in vars(part).items():
+            getattr(found, name).extend(values)
     relevance = fit(found.tops, found.on_topic)
     correctness = fit(found.candidates, found.right)
     scores = [relevance(c) for c in found.tops]
-    cut = threshold([s for s, on in zip(scores, found.on_topic, strict=True) if on],
-                    declined_share)
+    on_topic = {source: [s for s, on, f in zip(scores, found.on_topic, found.sources,
+                                                strict=True) if on and f == source]
+                for source in dict.fromkeys(found.sources)}
+    cut = min((threshold(kept, declined_share) for kept in on_topic.values() if kept),
+              default=0.5)
     off = [s for s, on in zip(scores, found.on_topic, strict=True) if not on]
     note = {"fitted_on": [p.name for p in files], "questions": len(found.tops),
             "off_topic_declined_in_sample": round(sum(s < cut for s in off) / len(off), 3)

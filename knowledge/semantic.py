@@ -142,7 +142,10 @@ class SemanticIndex:
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
 
     def embed(self, text: str, stop_words: frozenset[str] = frozenset()) -> np.ndarray:
-        return np.asarray(self.model.query(self.shorten(text, stop_words)), dtype=np.float32)
+        # The engine reads UTF-8: half a surrogate pair (which no keyboard types, but anyone
+        # can send) has none, and is read as a question mark.
+        valid = text.encode("utf-8", "replace").decode("utf-8")
+        return np.asarray(self.model.query(self.shorten(valid, stop_words)), dtype=np.float32)
 
     def shorten(self, text: str, stop_words: frozenset[str]) -> str:
         """`text` within MAX_QUERY_TOKENS: as it is when it fits, else its content words cut

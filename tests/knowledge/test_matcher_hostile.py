@@ -54,3 +54,9 @@ def test_a_search_reads_at_most_its_limit_of_any_text(index, text):
     assert len(answer.matches) <= 3 and all(0 <= m.score <= 1 for m in answer.matches)
     assert index.search(text[:MAX_QUESTION]).to_json() == {**answer.to_json(),
                                                             "query": text[:MAX_QUESTION]}
+
+
+def test_half_a_surrogate_pair_is_read_not_raised(index):
+    """JSON can carry "\\ud800" alone; the model reads UTF-8, which has no such character."""
+    assert index.search("  \ud800").declined
+    assert index.search("accessibility \udfff audit").matches[0].practice.id == "1.5"
