@@ -12,8 +12,6 @@ from collections.abc import Callable, Sequence
 
 from bot.runtime.asking import cmd_ask, cmd_eval
 from bot.runtime.errors import SettingsError, StartupError
-from bot.runtime.running import cmd_console, cmd_export, cmd_migrate, cmd_serve, cmd_socket
-from bot.runtime.settings import CONSOLE_DATABASE
 from knowledge.models import KnowledgeError
 
 
@@ -37,22 +35,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the bot in HTTP mode on $PORT (default 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on")
-    serve.set_defaults(run=cmd_serve)
+    serve.set_defaults(run=_running("cmd_serve"))
 
     socket = commands.add_parser("socket", help="run the bot in Socket Mode (SLACK_APP_TOKEN)")
-    socket.set_defaults(run=cmd_socket)
+    socket.set_defaults(run=_running("cmd_socket"))
 
     console = commands.add_parser(
         "console", help="try the bot locally: no Slack workspace or tokens needed"
     )
     console.add_argument("--script", help="run the lines of FILE instead of prompting")
-    console.add_argument("--database", default=CONSOLE_DATABASE,
+    console.add_argument("--database",
                          help="the console's own database (never DATABASE_URL; default "
-                              f"{CONSOLE_DATABASE})")
-    console.set_defaults(run=cmd_console)
+                              "data/console.db)")
+    console.set_defaults(run=_running("cmd_console"))
 
     migrate = commands.add_parser("migrate", help="apply database migrations (release step)")
-    migrate.set_defaults(run=cmd_migrate)
+    migrate.set_defaults(run=_running("cmd_migrate"))
 
     manifest = commands.add_parser(
         "manifest", help="print the Slack app manifest to create the app with")
@@ -66,8 +64,20 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--team", help="only this Slack team id")
     export.add_argument("--channel", help="only this channel id")
     export.add_argument("--output", "-o", help="write to FILE instead of standard output")
-    export.set_defaults(run=cmd_export)
+    export.set_defaults(run=_running("cmd_export"))
     return parser
+
+
+def _running(name: str) -> Callable[[argparse.Namespace], int]:
+    """A subcommand of bot.runtime.running, imported when it runs: `ask` and `eval` never pay
+    for the settings, the database engine or the Slack stack."""
+    def run(args: argparse.Namespace) -> int:
+        from bot.runtime import running
+
+        command: Callable[[argparse.Namespace], int] = getattr(running, name)
+        return command(args)
+
+    return run
 
 
 def _manifest(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.runtime.errors import SettingsError
-from bot.runtime.settings import Settings
+from bot.runtime.settings import CONSOLE_DATABASE, Settings
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -154,10 +154,11 @@ def cmd_console(args: argparse.Namespace) -> int:
 
     settings = _settings()
     _configure_logging(settings)
+    database = args.database or CONSOLE_DATABASE
     if args.script:
         try:
             lines = Path(args.script).read_text(encoding="utf-8").splitlines()
         except OSError as exc:
             raise ValueError(f"{args.script}: cannot read file: {exc.strerror}") from None
-        return asyncio.run(run_console(lines, database_url=args.database))
-    return asyncio.run(run_console(None, database_url=args.database))
+        return asyncio.run(run_console(lines, database_url=database))
+    return asyncio.run(run_console(None, database_url=database))
