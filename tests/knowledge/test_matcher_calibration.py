@@ -24,7 +24,9 @@ BANDS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.01)
 
 @pytest.fixture(scope="module")
 def outcomes(index) -> list[tuple[float, bool, bool, bool]]:
-    """(top score, top is right, answer declined, item on topic) per labelled question."""
+    """(top score, top is right, answer declined, item on topic) per labelled question.
+    About nine seconds, once per run: a share right per score band needs a couple of hundred
+    real answers, each embedding its question (about 35 ms); fewer would test noise."""
     files = [path for path in SETS if path.exists()]
     if len(files) < 2:
         pytest.skip("the labelled sets are not available on this machine")
