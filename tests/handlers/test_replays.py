@@ -67,6 +67,9 @@ BACKGROUND_WRITES = {
     "bot.domain.retro.numbering": {"_in_one_transaction"},
     "bot.domain.schedule.claims": {"claim_row", "release_row", "pause_row"},
     "bot.domain.schedule.service": {"pause", "claim", "release"},
+    # A drawing is claimed by a conditional UPDATE after the change's own transaction, which
+    # claimed the request: a replay is refused before it gets there.
+    "bot.domain.standup.drawing": {"claim_drawing"},
     "bot.domain.standup.reminders": {"_claim_run", "_release_run", "_claim_person",
                                      "_unclaim_person"},
     "bot.domain.standup.service": {"remind_from"},
