@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -43,7 +44,8 @@ def _run_bot(settings: Settings, receive: Callable[[AsyncApp, Backend], Awaitabl
              *, socket_mode: bool = False) -> None:
     """Start-up shared by serve and socket: services, migrations, credentials or
     installations, the app, background tasks; then `receive` takes Slack's requests until the
-    process is stopped."""
+    process is stopped: by Ctrl-C, or by SIGTERM (how hosting platforms stop a process), after
+    which it cleans up the same way (its job leases given back, connections closed)."""
     from bot.runtime.app import close_app, freeze_startup_objects
     from bot.runtime.backend import build_backend
     from bot.runtime.background import background_tasks
@@ -51,7 +53,18 @@ def _run_bot(settings: Settings, receive: Callable[[AsyncApp, Backend], Awaitabl
 
     _configure_logging(settings)
 
+    stopped = False
+
     async def run() -> None:
+        main = asyncio.current_task()
+        assert main is not None
+
+        def stop() -> None:
+            nonlocal stopped
+            stopped = True
+            main.cancel()
+
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop)
         backend = build_backend(settings)
         try:
             await backend.prepare()
@@ -65,7 +78,11 @@ def _run_bot(settings: Settings, receive: Callable[[AsyncApp, Backend], Awaitabl
         finally:
             await backend.close()
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except asyncio.CancelledError:
+        if not stopped:
+            raise
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -113,7 +130,18 @@ def _on_database(work: Callable[[Backend], Awaitable[None]]) -> None:
 
     settings = _settings()
 
+    stopped = False
+
     async def run() -> None:
+        main = asyncio.current_task()
+        assert main is not None
+
+        def stop() -> None:
+            nonlocal stopped
+            stopped = True
+            main.cancel()
+
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop)
         backend = build_backend(settings)
         try:
             await backend.prepare()
@@ -121,7 +149,11 @@ def _on_database(work: Callable[[Backend], Awaitable[None]]) -> None:
         finally:
             await backend.close()
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except asyncio.CancelledError:
+        if not stopped:
+            raise
 
 
 def cmd_migrate(_: argparse.Namespace) -> int:
