@@ -51,6 +51,7 @@ from bot.storage.models import StandupRunRow
 from knowledge.models import Checklist
 
 GONE = "This stand-up no longer exists."
+MAX_NEWEST = 10_000
 
 
 class StandupService:
@@ -58,6 +59,9 @@ class StandupService:
                  clock: Clock = utcnow) -> None:
         self._sessions = sessions
         self._clock = clock
+        # The newest revision of each run committed by this process, while its redraw is to
+        # come: an older change's redraw here would find the run moved on, so it is not tried.
+        self._newest: dict[int, int] = {}
 
     async def start(self, team_id: str, channel_id: str, checklist: Checklist,
                     started_by: str, *, remind_after: dt.timedelta | None = None) -> Run:
@@ -152,7 +156,20 @@ class StandupService:
                      *, seen_ts: str | None = None) -> int:
         """Draw the run's message after the change that made `revision`, unless a newer
         change will (bot.domain.standup.drawing); how many times `draw` was called."""
-        return await drawing.redraw(self._sessions, team_id, run_id, revision, draw, seen_ts)
+        if self._newest.get(run_id, revision) > revision:
+            return 0
+        try:
+            return await drawing.redraw(self._sessions, team_id, run_id, revision, draw,
+                                        seen_ts)
+        finally:
+            if self._newest.get(run_id) == revision:
+                del self._newest[run_id]
+
+    def _committed(self, run_id: int, revision: int) -> int:
+        if len(self._newest) >= MAX_NEWEST and run_id not in self._newest:
+            self._newest.clear()  # redraws that never came: forget them all
+        self._newest[run_id] = max(self._newest.get(run_id, revision), revision)
+        return revision
 
     async def _response(self, session: AsyncSession, tally: Tally, team_id: str, run_id: int,
                         user_id: str, **first: Any) -> Any:
@@ -209,7 +226,8 @@ class StandupService:
                                   chosen - before, before - chosen)
             if response is not None:
                 await self._update_response(session, run_id, user_id, **seen)
-            return await save(session, run_id, tally)
+            revision = await save(session, run_id, tally)
+        return self._committed(run_id, revision)
 
     async def _update_response(self, session: AsyncSession, run_id: int, user_id: str,
                                **values: Any) -> None:
@@ -233,7 +251,8 @@ class StandupService:
             if response is not None:
                 await self._update_response(session, run_id, user_id, **values)
             tally.blocked += response is None or not response.blocked
-            return await save(session, run_id, tally)
+            revision = await save(session, run_id, tally)
+        return self._committed(run_id, revision)
 
     async def set_done(self, team_id: str, run_id: int, user_id: str, *,
                        channel_id: str | None = None) -> int:
@@ -244,7 +263,8 @@ class StandupService:
             if response is not None:
                 await self._update_response(session, run_id, user_id, done=True)
             tally.done += response is None or not response.done
-            return await save(session, run_id, tally)
+            revision = await save(session, run_id, tally)
+        return self._committed(run_id, revision)
 
     async def summary(self, team_id: str, run_id: int, *, channel_id: str | None = None,
                       person: str | None = None) -> Summary:
