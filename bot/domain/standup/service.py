@@ -127,23 +127,26 @@ class StandupService:
             params["person"] = person
         return (statements.LOCKED_RUN if locked else statements.RUN)[key], params
 
-    async def _locked_run(self, session: AsyncSession, team_id: str, run_id: int,
-                          channel_id: str | None = None, person: str | None = None) -> Any:
+    async def _found_run(self, session: AsyncSession, team_id: str, run_id: int,
+                         channel_id: str | None = None, person: str | None = None, *,
+                         locked: bool = False) -> Any:
+        """The run's columns (see `_run`), locked for the transaction with `locked`."""
         row = (await session.execute(*self._run(team_id, run_id, channel_id, person,
-                                                locked=True))).first()
+                                                locked=locked))).first()
         if row is None:
             raise RunNotFound(GONE)
         return row
+
+    async def _locked_run(self, session: AsyncSession, team_id: str, run_id: int,
+                          channel_id: str | None = None, person: str | None = None) -> Any:
+        return await self._found_run(session, team_id, run_id, channel_id, person, locked=True)
 
     async def run(self, team_id: str, run_id: int, *, channel_id: str | None = None,
                   person: str | None = None) -> Run:
         """The run, where a click from `channel_id` (or `person`'s DM) may reach it."""
         async with self._sessions() as session:
-            row = (await session.execute(*self._run(team_id, run_id, channel_id, person))
-                   ).first()
-        if row is None:
-            raise RunNotFound(GONE)
-        return run_from_row(row)
+            return run_from_row(await self._found_run(session, team_id, run_id, channel_id,
+                                                      person))
 
     async def set_message(self, team_id: str, run_id: int, message_ts: str) -> None:
         """Record the run's message."""
@@ -270,10 +273,7 @@ class StandupService:
                       person: str | None = None) -> Summary:
         """What the run's message shows (bot.domain.standup.tally)."""
         async with self._sessions() as session:
-            row = (await session.execute(*self._run(team_id, run_id, channel_id, person))
-                   ).first()
-            if row is None:
-                raise RunNotFound(GONE)
+            row = await self._found_run(session, team_id, run_id, channel_id, person)
             return await summary_of(session, row)
 
     async def answers(self, team_id: str, run_id: int, user_id: str | None = None, *,
@@ -281,10 +281,7 @@ class StandupService:
         """The run and everyone's answers to it (only `user_id`'s, given one), in order of
         first response; the note only where its author shared it."""
         async with self._sessions() as session:
-            row = (await session.execute(*self._run(team_id, run_id, channel_id, user_id))
-                   ).first()
-            if row is None:
-                raise RunNotFound(GONE)
+            row = await self._found_run(session, team_id, run_id, channel_id, user_id)
             mine = [RESPONSES.c.user_id == user_id] if user_id else []
             responses = (await session.execute(select(RESPONSES).where(
                 RESPONSES.c.run_id == run_id, *mine,
