@@ -91,17 +91,17 @@ async def redrawn(bot: BotClient, count: int) -> dict[str, Any]:
 
 
 async def drawn(bot: BotClient, expected: dict[str, tuple[int, int]] | Callable[[Any], bool],
-                timeout: float = 10.0) -> dict[str, Any]:
+                timeout: float = 10.0, quiet: float = 0.3) -> dict[str, Any]:
     """Wait until the channel's message shows `expected` counts (or passes that check) and
-    Slack's side has gone quiet (clicks are acked before they are stored, and stored before
-    they are drawn); the message then."""
+    Slack's side has gone quiet for `quiet` s (clicks are acked before they are stored, and
+    stored before they are drawn); the message then."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     shows = expected if callable(expected) else (lambda message: counts(message) == expected)
     while not shows(latest(bot)):
         assert loop.time() < deadline, f"the message still shows {shown(latest(bot))}"
         await asyncio.sleep(0.02)
-    await bot.double.settle(quiet=0.3, timeout=30)
+    await bot.double.settle(quiet=quiet, timeout=30)
     return latest(bot)
 
 
