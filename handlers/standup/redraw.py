@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.services import Services
 from bot.domain.standup.values import Summary
+from handlers.kit.delivery import UNCERTAIN_ERRORS
 from handlers.kit.replies import api_error
 from handlers.standup import views
 
@@ -30,5 +31,10 @@ async def redraw(client: AsyncWebClient, services: Services, team_id: str, run_i
                                      blocks=views.run_blocks(summary))
         except SlackApiError as error:
             logger.warning("could not redraw stand-up %s: %s", run_id, api_error(error))
+        except UNCERTAIN_ERRORS as error:
+            # It may have been carried out, late: the redraw goes on, and posts the newest
+            # state again if a newer drawing was claimed meanwhile.
+            logger.warning("stand-up %s: Slack did not answer a redraw (%s)", run_id,
+                           type(error).__name__)
 
     await services.standups.redraw(team_id, run_id, revision, draw, seen_ts=seen_ts)
