@@ -2,7 +2,7 @@
 `/principles` against a bare Bolt app, on SQLite and PostgreSQL, in one table.
 
 Run: python -m benchmarks.scale [--sizes 1k,10k,100k,1m] [--postgres URL] [--skip-http]
-                                [--rounds 3] [--plans]
+                                [--rounds 3] [--plans] [--standup-only]
 
 Per database (a fresh SQLite file; PostgreSQL from --postgres or $TEST_DATABASE_URL, schema
 public dropped first; asked for and unreachable stops the run), the team grows through the sizes
@@ -13,7 +13,8 @@ every answer checked against the data. With --plans, the query plans at the larg
 Then, unless --skip-http, on the largest database through `principlebot serve` and the Slack
 double (processes of their own): /retro add with 100 clients at once in one team (server CPU per
 add), a 60-person stand-up ticking at once (server CPU per tick, ack p99, the last redraw
-checked), each the median of --rounds rounds; and /principles at 1, 20 and 100 clients against a
+checked; how many redraws the clicks cost), each the median of --rounds rounds (with
+--standup-only, only the stand-up); and /principles at 1, 20 and 100 clients against a
 bare Bolt app that only acks (benchmarks.http), server CPU per request as a ratio, median of
 --rounds. The machine may be shared: read the ratios and growth, not the absolute figures.
 """
@@ -85,27 +86,30 @@ async def reads(backend: Backend, team: Team, results: Results, show_plans: bool
 
 
 async def served(backend: Backend, double: Double, results: Results, rounds: int,
-                 tmp: Path) -> None:
+                 tmp: Path, adds: bool = True) -> None:
     secret = secrets.token_hex(16)
     bot = BotProcess.start(MODULE, backend, double, secret, tmp / f"bot-{backend.name}.log")
     engine = create_engine(backend.url)
     try:
         per_add = []
-        for n in range(rounds):
+        for n in range(rounds if adds else 0):
             level = await run_add_level(backend, bot, double, engine, secret, ADD_CONCURRENCY,
                                         ADDS, 0, team=f"TADDS{n}")
             results.problems += [f"{backend.name} /retro add: {p}"
                                  for p in level.problems + level.errors[:3]]
             if level.server_cpu is not None:
                 per_add.append(level.server_cpu * 1000 / ADDS)
-        results.serve(f"/retro add, server CPU per add, c={ADD_CONCURRENCY} (ms)", backend.name,
-                      statistics.median(per_add) if per_add else None, "<= 5")
-        ack_p99, per_tick, problems = await ticks(bot, double, secret, TEAM, rounds)
-        results.problems += [f"{backend.name} stand-up: {p}" for p in problems]
+        if adds:
+            results.serve(f"/retro add, server CPU per add, c={ADD_CONCURRENCY} (ms)",
+                          backend.name, statistics.median(per_add) if per_add else None, "<= 5")
+        standup = await ticks(bot, double, secret, TEAM, rounds)
+        results.problems += [f"{backend.name} stand-up: {p}" for p in standup.problems]
         results.serve(f"stand-up, server CPU per tick, {PEOPLE} at once (ms)", backend.name,
-                      per_tick, "<= 6")
-        results.serve(f"stand-up, ack p99, {PEOPLE} at once (ms)", backend.name, ack_p99,
-                      "<= 300", digits=0)
+                      standup.cpu_ms_per_tick, "<= 6")
+        results.serve(f"stand-up, ack p99, {PEOPLE} at once (ms)", backend.name,
+                      standup.ack_p99_ms, "<= 300", digits=0)
+        results.serve(f"  redraws posted for the {PEOPLE} clicks", backend.name,
+                      standup.redraws, digits=0)
     finally:
         await engine.dispose()
         lines = bot.stop()
@@ -143,12 +147,16 @@ async def run(args: argparse.Namespace, tmp: Path) -> Results:
     results = Results(args.sizes, [b.name for b in backends])
     for backend in backends:  # before anything else: a PostgreSQL asked for must be there
         await prepare_database(backend)
-    started = time.perf_counter()
-    team = generate(args.sizes[-1], dt.datetime.now(dt.UTC))
-    print(f"generated {team.largest:,} actions of team {TEAM} in "
-          f"{time.perf_counter() - started:.1f} s (not timed)", flush=True)
     double = None if args.skip_http else Double.start(MODULE, tmp / "double.log")
     try:
+        if args.standup_only and double is not None:
+            for backend in backends:
+                await served(backend, double, results, args.rounds, tmp, adds=False)
+            return results
+        started = time.perf_counter()
+        team = generate(args.sizes[-1], dt.datetime.now(dt.UTC))
+        print(f"generated {team.largest:,} actions of team {TEAM} in "
+              f"{time.perf_counter() - started:.1f} s (not timed)", flush=True)
         for backend in backends:
             await reads(backend, team, results, args.plans)
             if double is not None:
@@ -178,20 +186,26 @@ def main() -> None:
                         help="only the reads: no /retro add, stand-up or /principles")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of each served figure")
     parser.add_argument("--plans", action="store_true", help="print the query plans")
+    parser.add_argument("--standup-only", action="store_true",
+                        help="only the 60-person stand-up through serve (no reads, adds or "
+                             "/principles)")
     add_role_arguments(parser)
     args = parser.parse_args()
     if served_role(args):
         return
     if args.rounds < 1:
         parser.error("--rounds must be 1 or more")
+    if args.standup_only and args.skip_http:
+        parser.error("--standup-only runs through serve: leave out --skip-http")
     print(f"commit {commit()}; {environment()}")
     if postgres_note(args.postgres):
         print(postgres_note(args.postgres))
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="principlebot-scale-") as tmp:
         results = asyncio.run(run(args, Path(tmp)))
-    print("\nreads: median of 3 rounds x 10 calls, in-process through the domain services; "
-          "served: median of --rounds rounds")
+    print("\n" + ("" if args.standup_only else "reads: median of 3 rounds x 10 calls, "
+                  "in-process through the domain services; ")
+          + f"served: median of {args.rounds} rounds")
     print("\n".join(render(results)))
     for problem in results.problems:
         print(f"PROBLEM: {problem}")

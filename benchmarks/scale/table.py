@@ -56,6 +56,22 @@ def _growth(results: Results, backend: str, key: str) -> str:
 
 def render(results: Results) -> list[str]:
     sizes = results.sizes
+    lines = _reads(results) if results.reads else []
+    if results.served:
+        labels = list(dict.fromkeys(label for label, _ in results.served))
+        where = ("through principlebot serve, on the " + size_label(sizes[-1]) if results.reads
+                 else "through principlebot serve")
+        lines += ["", f"{where:56}" + "".join(f"{b:>12}" for b in results.backends)
+                  + f"{'budget':>10}"]
+        for label in labels:
+            cells = "".join(f"{results.served.get((label, b), '-'):>12}"
+                            for b in results.backends)
+            lines.append(f"{label:56}{cells}{results.served_budget[label]:>10}")
+    return lines
+
+
+def _reads(results: Results) -> list[str]:
+    sizes = results.sizes
     head = f"{'read (ms)':32}{'database':12}" + "".join(f"{size_label(s):>9}" for s in sizes)
     growth_label = f"{size_label(sizes[-1])}/{size_label(GROWTH_FROM)}"
     lines = [head + f"{growth_label:>10}{'budget':>8}"]
@@ -67,12 +83,4 @@ def render(results: Results) -> list[str]:
             budget = f"<= {read.budget_ms:.0f}" if read.budget_ms and n == 0 else ""
             lines.append(f"{read.label if n == 0 else '':32}{backend:12}{cells}"
                          f"{_growth(results, backend, read.key):>10}{budget:>8}")
-    if results.served:
-        labels = list(dict.fromkeys(label for label, _ in results.served))
-        lines += ["", f"{'through principlebot serve, on the ' + size_label(sizes[-1]):56}"
-                      + "".join(f"{b:>12}" for b in results.backends) + f"{'budget':>10}"]
-        for label in labels:
-            cells = "".join(f"{results.served.get((label, b), '-'):>12}"
-                            for b in results.backends)
-            lines.append(f"{label:56}{cells}{results.served_budget[label]:>10}")
     return lines

@@ -2,12 +2,14 @@
 checklist, then 60 people tick their boxes on the shared message at the same moment.
 
 Measured: each click's ack (client-side) and the server's CPU from the first click until the
-double has gone quiet (so every redraw the clicks caused is paid for), per click. Checked: the
-last redraw the channel got shows exactly what the 60 people ticked, and everyone responded.
+double has gone quiet (so every redraw the clicks caused is paid for), per click; how many
+redraws the 60 clicks cost (clicks at once share them). Checked: the last redraw the channel got
+shows exactly what the 60 people ticked, and everyone responded.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 import statistics
@@ -24,12 +26,14 @@ from knowledge.evaluation import percentile
 PEOPLE = 60
 TICK_ACTION = "standup_tick"
 REDRAW_TIMEOUT_SECONDS = 120
+POLL_SECONDS = 0.05
 
 
 @dataclass
 class TickRound:
     ack_p99_ms: float
     cpu_ms_per_tick: float | None
+    redraws: int
     problems: list[str] = field(default_factory=list)
 
 
@@ -74,6 +78,20 @@ async def _post_checklist(bot: BotProcess, double: Double, control: aiohttp.Clie
     return posted["last"][0]
 
 
+async def _until_drawn(double: Double, control: aiohttp.ClientSession,
+                       expected: dict[str, tuple[int, int]]) -> bool:
+    """Wait until the channel's last redraw shows `expected`; False when it never does."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + REDRAW_TIMEOUT_SECONDS
+    while loop.time() < deadline:
+        last = await double.wait(control, 1, method="chat.update", last=1,
+                                 timeout=REDRAW_TIMEOUT_SECONDS)
+        if last["last"] and _counts(last["last"][0]) == expected:
+            return True
+        await asyncio.sleep(POLL_SECONDS)
+    return False
+
+
 async def tick_round(bot: BotProcess, double: Double, secret: str, team_id: str,
                      round_no: int) -> TickRound:
     channel_id = f"CSTANDUP{round_no}{secrets.token_hex(2).upper()}"
@@ -88,18 +106,19 @@ async def tick_round(bot: BotProcess, double: Double, secret: str, team_id: str,
         chosen = [[item for j, item in enumerate(items) if (n + j) % 3 != 1]
                   for n in range(PEOPLE)]
         batch = [_tick(p, block_id, c, secret) for p, c in zip(people, chosen, strict=True)]
+        expected = {item: (sum(item in c for c in chosen), PEOPLE) for item in items}
         meter = CpuMeter(bot.process.pid)
         latencies, errors = await drive(session, bot.url, batch, PEOPLE)
-        redrawn = await double.wait(control, PEOPLE, method="chat.update",
-                                    timeout=REDRAW_TIMEOUT_SECONDS)
+        reached = await _until_drawn(double, control, expected)
         await double.settle(control)
         cpu = meter.stop()
-        final = await double.wait(control, PEOPLE, method="chat.update", last=1)
+        final = await double.wait(control, 1, method="chat.update", last=1)
     result = TickRound(percentile(latencies, 0.99) if latencies else float("nan"),
-                       cpu * 1000 / PEOPLE if cpu is not None else None, errors[:3])
-    expected = {item: (sum(item in c for c in chosen), PEOPLE) for item in items}
-    if not redrawn["reached"]:
-        result.problems.append(f"{redrawn['count']} redraws of {PEOPLE} arrived")
+                       cpu * 1000 / PEOPLE if cpu is not None else None, final["count"],
+                       errors[:3])
+    if not reached:
+        result.problems.append(f"no redraw showed {expected} within "
+                               f"{REDRAW_TIMEOUT_SECONDS} s")
     elif _counts(final["last"][0]) != expected:
         result.problems.append(f"last redraw shows {_counts(final['last'][0])}, expected "
                                f"{expected}")
@@ -108,11 +127,21 @@ async def tick_round(bot: BotProcess, double: Double, secret: str, team_id: str,
     return result
 
 
+@dataclass
+class Ticks:
+    """Medians over rounds: ack p99 (ms), server CPU per tick (ms), redraws per round."""
+
+    ack_p99_ms: float
+    cpu_ms_per_tick: float | None
+    redraws: float
+    problems: list[str]
+
+
 async def ticks(bot: BotProcess, double: Double, secret: str, team_id: str,
-                rounds: int) -> tuple[float, float | None, list[str]]:
-    """Median over rounds of ack p99 (ms) and server CPU per tick (ms); problems seen."""
+                rounds: int) -> Ticks:
     results = [await tick_round(bot, double, secret, team_id, n) for n in range(rounds)]
     cpu = [r.cpu_ms_per_tick for r in results if r.cpu_ms_per_tick is not None]
-    return (statistics.median(r.ack_p99_ms for r in results),
-            statistics.median(cpu) if cpu else None,
-            [p for r in results for p in r.problems])
+    return Ticks(statistics.median(r.ack_p99_ms for r in results),
+                 statistics.median(cpu) if cpu else None,
+                 statistics.median(r.redraws for r in results),
+                 [p for r in results for p in r.problems])

@@ -17,17 +17,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import Clock, utcnow
-from bot.storage.dialect import insert_for
+from bot.storage.dialect import insert_of
 from bot.storage.engine import write_turn
 from bot.storage.models import SlackDeliveryRow
 
@@ -63,12 +65,18 @@ def carrying_out(key: str | None) -> None:
     CURRENT_REQUEST.set(RequestKey(key[:255]) if key else None)
 
 
+@functools.cache
+def _claim_statement(dialect: str) -> Any:
+    """The INSERT that records a key unless it is recorded, built once per dialect: every
+    change of every request runs it."""
+    return insert_of(dialect)(SlackDeliveryRow.__table__).on_conflict_do_nothing(
+        index_elements=["team_id", "delivery_key"])
+
+
 async def claim(session: AsyncSession, team_id: str, key: str, now: dt.datetime) -> bool:
     """Record `key` in the session's transaction; False when it is already recorded."""
-    insert = insert_for(session)
-    result = await session.execute(
-        insert(SlackDeliveryRow).values(team_id=team_id, delivery_key=key[:255], seen_at=now)
-        .on_conflict_do_nothing(index_elements=["team_id", "delivery_key"]))
+    result = await session.execute(_claim_statement(session.bind.dialect.name), {
+        "team_id": team_id, "delivery_key": key[:255], "seen_at": now})
     return result.rowcount == 1
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bot.domain.clock import Clock
 from bot.domain.deliveries import DeliveryLog
 from bot.domain.forms import FormService
+from bot.domain.leases import Leases
 from bot.domain.retro.due import DueReminders
 from bot.domain.retro.editing import RetroEditor
 from bot.domain.retro.service import RetroService
@@ -36,4 +37,5 @@ class Services:
     deliveries: DeliveryLog
     workspaces: WorkspaceService
     forms: FormService
+    leases: Leases
     clock: Clock

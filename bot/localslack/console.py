@@ -46,14 +46,15 @@ async def run_console(lines: Iterable[str] | None, out: TextIO = sys.stdout,
         await standin.stop()
         await backend.close()
         raise
-    jobs = jobs_for(bot.clients, backend.services)
+    # The console's database is its own: no other process runs its jobs.
+    jobs = jobs_for(bot.clients, backend.services, shared=False)
     # Housekeeping (forgetting old deliveries and trash) is left to the hourly task.
     session = ConsoleSession(bot.app, standin, secret, out, clock,
                              functools.partial(jobs.run_once, hourly=False))
     try:
         if lines is None:
             # Typing: the jobs also run on their own, and what they post shows up as it comes.
-            async with background_tasks(bot.app, backend.services, bot.clients):
+            async with background_tasks(bot.app, backend.services, bot.clients, shared=False):
                 await _interactive(session)
         else:
             await _scripted(session, lines)

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.domain.clock import Clock, utcnow
 from bot.domain.deliveries import DeliveryLog
 from bot.domain.forms import FormService
+from bot.domain.leases import Leases
 from bot.domain.retro.due import DueReminders
 from bot.domain.retro.editing import RetroEditor
 from bot.domain.retro.service import RetroService
@@ -110,6 +111,6 @@ def build_backend(settings: Settings, index: PracticeIndex | None = None,
         participants=Participants(sessions, clock),
         standup_reminders=Reminders(sessions, clock), deliveries=DeliveryLog(sessions, clock),
         workspaces=WorkspaceService(sessions, clock, settings.uninstall_grace),
-        forms=FormService(sessions, clock), clock=clock,
+        forms=FormService(sessions, clock), leases=Leases(sessions, clock), clock=clock,
     )
     return Backend(services, engine)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -39,11 +40,36 @@ def _configure_logging(settings: Settings) -> None:
         logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
+def run_until_stopped(main: Callable[[], Awaitable[None]]) -> None:
+    """Run `main` until it ends or the process is stopped: by Ctrl-C, or by SIGTERM (how
+    hosting platforms stop a process), which ends it the same way, its cleanup done."""
+    stopped = False
+
+    async def stoppable() -> None:
+        task = asyncio.current_task()
+        assert task is not None
+
+        def stop() -> None:
+            nonlocal stopped
+            stopped = True
+            task.cancel()
+
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop)
+        await main()
+
+    try:
+        asyncio.run(stoppable())
+    except asyncio.CancelledError:
+        if not stopped:
+            raise
+
+
 def _run_bot(settings: Settings, receive: Callable[[AsyncApp, Backend], Awaitable[None]],
              *, socket_mode: bool = False) -> None:
     """Start-up shared by serve and socket: services, migrations, credentials or
     installations, the app, background tasks; then `receive` takes Slack's requests until the
-    process is stopped."""
+    process is stopped (run_until_stopped), after which it cleans up: its job leases given
+    back, connections closed."""
     from bot.runtime.app import close_app, freeze_startup_objects
     from bot.runtime.backend import build_backend
     from bot.runtime.background import background_tasks
@@ -65,7 +91,7 @@ def _run_bot(settings: Settings, receive: Callable[[AsyncApp, Backend], Awaitabl
         finally:
             await backend.close()
 
-    asyncio.run(run())
+    run_until_stopped(run)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -121,7 +147,7 @@ def _on_database(work: Callable[[Backend], Awaitable[None]]) -> None:
         finally:
             await backend.close()
 
-    asyncio.run(run())
+    run_until_stopped(run)
 
 
 def cmd_migrate(_: argparse.Namespace) -> int:

@@ -13,7 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 def insert_for(session: AsyncSession) -> Callable[..., Any]:
     """The dialect's INSERT, which has ON CONFLICT on both SQLite and PostgreSQL."""
-    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    return insert_of(session.bind.dialect.name)
+
+
+def insert_of(dialect: str) -> Callable[..., Any]:
+    """The INSERT of the dialect named `dialect` (for statements built once per dialect)."""
+    return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
 def as_utc(moment: dt.datetime) -> dt.datetime:

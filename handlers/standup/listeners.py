@@ -1,8 +1,8 @@
 """Listeners of stand-ups: /standup, the shared checklist's boxes and buttons, the blocker
 modal, and the report's "Log a retro action".
 
-The message is redrawn after every change from what is stored, one redraw at a time per run
-(in this process), so the last redraw always shows the last committed state. A run id from a
+The message is redrawn after every change from what is stored (handlers.standup.redraw), so
+the last redraw shows the last committed state, whichever process made it. A run id from a
 button or a form is believed only for the channel the run was started in. Commands answer in
 their ack (handlers.kit.answering).
 """
@@ -10,7 +10,6 @@ their ack (handlers.kit.answering).
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -20,7 +19,6 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.errors import DomainError
@@ -35,15 +33,13 @@ from handlers.kit.answering import Reply, Submitted, answer_command, answer_subm
 from handlers.kit.context import channel_of, services_of, team_of, user_of
 from handlers.kit.forms import form_about, open_form
 from handlers.kit.people import user_zone
-from handlers.kit.replies import api_error, error_text, explain, tell
+from handlers.kit.replies import error_text, explain, tell
 from handlers.retro.modals import LOG_FORM_FAILED, log_modal
 from handlers.standup import routine, views
 from handlers.standup.commands import StandupCommand, parse_standup_command
 from handlers.standup.posting import local_midnight, post_run, remind_after
-from handlers.standup.redraw import RedrawLocks
+from handlers.standup.redraw import redraw
 from handlers.standup.routine import Where
-
-logger = logging.getLogger("principlebot")
 
 HINTS: dict[type[DomainError], str] = {RunNotFound: "Start a new one with `/standup`."}
 OLD_CHECKLIST = ("That checklist is from an older version of me. Start a new one with "
@@ -51,7 +47,6 @@ OLD_CHECKLIST = ("That checklist is from an older version of me. Start a new one
 FORM_FAILED = "I couldn't open the form; please try again."
 MAYBE_POSTED = ("Slack did not confirm the checklist in time, so it has probably been posted. "
                 "If it is not in the channel, type `/standup new`.")
-REDRAWS = RedrawLocks()
 
 
 async def standup_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
@@ -140,26 +135,6 @@ VERBS: dict[str, Verb] = {"report": _report, "start": _start, "schedule": _routi
                           "who": _routine}
 
 
-async def _redraw(client: AsyncWebClient, services: Services, team_id: str, run_id: int,
-                  seen_ts: str | None = None) -> None:
-    """Redraw the shared message from what is stored; `seen_ts` is the message a click came
-    from, which teaches the run its message when the post's answer was lost."""
-    async with REDRAWS.for_run(run_id):
-        summary = await services.standups.next_version(team_id, run_id)
-        ts = summary.run.message_ts
-        if not ts and seen_ts:
-            await services.standups.set_message(team_id, run_id, seen_ts, unless_known=True)
-            ts = seen_ts
-        if not ts:
-            return
-        try:
-            await client.chat_update(channel=summary.run.channel_id, ts=ts,
-                                     text=views.run_text(summary),
-                                     blocks=views.run_blocks(summary))
-        except SlackApiError as error:
-            logger.warning("could not redraw stand-up %s: %s", run_id, api_error(error))
-
-
 def _shared_message(body: dict[str, Any]) -> str | None:
     """The ts of the channel message a click was made on (not a person's own copy)."""
     container = body.get("container") or {}
@@ -183,15 +158,14 @@ async def my_answers(ack: AsyncAck, action: dict[str, Any], respond: AsyncRespon
                      context: AsyncBoltContext) -> None:
     await ack()
     try:
-        summary = await services_of(context).standups.summary(
-            team_of(context), _run_named(action), channel_id=channel_of(context),
-            person=user_of(context))
+        run, answers = await services_of(context).standups.answers(
+            team_of(context), _run_named(action), user_of(context),
+            channel_id=channel_of(context))
     except StandupError as error:
         await _refuse(respond, error)
         return
-    mine = next((r.ticks for r in summary.responses if r.user_id == context.user_id),
-                frozenset())
-    await respond(text="Your answers", blocks=views.my_answers_blocks(summary, mine),
+    mine = answers[0].ticks if answers else frozenset()
+    await respond(text="Your answers", blocks=views.my_answers_blocks(run, mine),
                   response_type="ephemeral", replace_original=False)
 
 
@@ -208,12 +182,12 @@ async def tick(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
     team = team_of(context)
     selected = [o["value"] for o in action.get("selected_options") or []]
     try:
-        await services.standups.tick(team, run_id, user_of(context), version, selected,
-                                     channel_id=channel_of(context))
+        revision = await services.standups.tick(team, run_id, user_of(context), version,
+                                                selected, channel_id=channel_of(context))
     except StandupError as error:
         await _refuse(respond, error)
         return
-    await _redraw(client, services, team, run_id, _shared_message(body))
+    await redraw(client, services, team, run_id, revision, _shared_message(body))
 
 
 async def done(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
@@ -224,12 +198,12 @@ async def done(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
     team = team_of(context)
     try:
         run_id = _run_named(action)
-        await services.standups.set_done(team, run_id, user_of(context),
-                                         channel_id=channel_of(context))
+        revision = await services.standups.set_done(team, run_id, user_of(context),
+                                                    channel_id=channel_of(context))
     except StandupError as error:
         await _refuse(respond, error)
         return
-    await _redraw(client, services, team, run_id, _shared_message(body))
+    await redraw(client, services, team, run_id, revision, _shared_message(body))
 
 
 async def blocked(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
@@ -238,9 +212,9 @@ async def blocked(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
     await ack()
     try:
         run_id = _run_named(action)
-        await services_of(context).standups.summary(team_of(context), run_id,
-                                                    channel_id=channel_of(context),
-                                                    person=user_of(context))
+        await services_of(context).standups.run(team_of(context), run_id,
+                                                channel_id=channel_of(context),
+                                                person=user_of(context))
     except StandupError as error:
         await _refuse(respond, error)
         return
@@ -259,9 +233,9 @@ async def blocked_submitted(ack: AsyncAck, view: dict[str, Any], client: AsyncWe
 
     async def save() -> Submitted:
         form, run_id = await form_about(context, view, "run", RunNotFound(GONE))
-        await services.standups.set_blocked(team, run_id, user_of(context), note, share,
-                                            channel_id=form.channel_id)
-        return Submitted(then=lambda: _redraw(client, services, team, run_id))
+        revision = await services.standups.set_blocked(team, run_id, user_of(context), note,
+                                                       share, channel_id=form.channel_id)
+        return Submitted(then=lambda: redraw(client, services, team, run_id, revision))
 
     await answer_submission(ack, client, str(view.get("id")), save(),
                             lambda error: "" if isinstance(error, FormExpired)

@@ -150,4 +150,5 @@ async def people_reply(services: Services, where: Where, verb: str) -> str:
     people = await participants.who(team, channel)
     if not people:
         return "Nobody has joined this channel's stand-ups yet: `/standup join`."
-    return f"Taking part in this channel's stand-ups ({len(people)}): {views.people(people)}"
+    return (f"Taking part in this channel's stand-ups ({len(people)}): "
+            f"{views.people(tuple(people), len(people))}")

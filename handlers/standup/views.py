@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.domain.ids import row_number
-from bot.domain.standup.values import MAX_NOTE, Report, Response, Run, Summary
+from bot.domain.standup.values import MAX_NOTE, NAMED, Blocker, Report, Run, Summary
 from handlers.kit import limits
 from handlers.kit.blocks import (
     button,
@@ -39,7 +39,7 @@ FIELD_NOTE = "note"
 FIELD_SHARE = "share"
 ITEMS_BLOCK_PREFIX = "standup_items"
 MINE_BLOCK_PREFIX = "standup_mine"
-NAMES_SHOWN = 20
+NAMES_SHOWN = NAMED  # the summary names no more
 NOTE_SHOWN = 140
 REPORT_ITEMS = 25
 
@@ -64,29 +64,32 @@ def read_checkbox_block_id(block_id: str) -> tuple[int, int | None]:
     raise ValueError(block_id)
 
 
-def people(user_ids: list[str], shown: int = NAMES_SHOWN) -> str:
-    """`<@U1>, <@U2> and 12 others`: everyone fits, however many responded."""
-    if not user_ids:
+def people(user_ids: tuple[str, ...], total: int, shown: int = NAMES_SHOWN) -> str:
+    """`<@U1>, <@U2> and 12 others` for the first of `total` people: everyone fits, however
+    many responded."""
+    if not total:
         return "nobody yet"
-    names = ", ".join(mention(u) for u in user_ids[:shown])
-    hidden = len(user_ids) - shown
-    return names + (f" and {hidden} other{'s' if hidden > 1 else ''}" if hidden > 0 else "")
+    names = [mention(u) for u in user_ids[:shown]]
+    hidden = total - len(names)
+    return ", ".join(names) + (f" and {hidden} other{'s' if hidden > 1 else ''}"
+                               if hidden > 0 else "")
 
 
-def blocked_line(blocked: list[Response], budget: int = limits.SECTION_TEXT - 200) -> str:
-    """Names (and shared notes) of blocked people, as many as fit in a section, then
-    "and N others": never cut in the middle of a mention or a note."""
+def blocked_line(blocked: tuple[Blocker, ...], total: int,
+                 budget: int = limits.SECTION_TEXT - 200) -> str:
+    """Names (and shared notes) of the first of `total` blocked people, as many as fit in a
+    section, then "and N others": never cut in the middle of a mention or a note."""
     shown: list[str] = []
     used = 0
-    for response in blocked[:NAMES_SHOWN]:
-        entry = mention(response.user_id) + (
-            f" (\u201c{quote_user_text(response.note, NOTE_SHOWN)}\u201d)" if response.note
+    for blocker in blocked[:NAMES_SHOWN]:
+        entry = mention(blocker.user_id) + (
+            f" (\u201c{quote_user_text(blocker.note, NOTE_SHOWN)}\u201d)" if blocker.note
             else "")
         if used + len(entry) + 2 > budget:
             break
         shown.append(entry)
         used += len(entry) + 2
-    hidden = len(blocked) - len(shown)
+    hidden = total - len(shown)
     tail = f" and {hidden} other{'s' if hidden > 1 else ''}" if hidden > 0 else ""
     return ", ".join(shown) + tail
 
@@ -94,23 +97,22 @@ def blocked_line(blocked: list[Response], budget: int = limits.SECTION_TEXT - 20
 def run_blocks(summary: Summary) -> list[Block]:
     """The shared checklist: tick boxes with counts, who responded, who is blocked."""
     run = summary.run
-    responded = [r.user_id for r in summary.responses]
     options = [
-        option(item.id, item.text, f"{summary.count(item.id)} of {len(responded)} \u00b7 "
+        option(item.id, item.text, f"{summary.count(item.id)} of {summary.responded} \u00b7 "
                                    f"practice {item.practice_id}")
         for item in run.checklist.items
     ]
     blocks: list[Block] = [
         header(run.checklist.title),
-        context(f"Started by {mention(run.started_by)} \u00b7 {len(responded)} responded \u00b7 "
-                f"{sum(r.done for r in summary.responses)} done \u00b7 tick what is true for you"),
+        context(f"Started by {mention(run.started_by)} \u00b7 {summary.responded} responded "
+                f"\u00b7 {summary.done} done \u00b7 tick what is true for you"),
         ActionsBlock(block_id=items_block_id(run.id, run.version),
                      elements=[CheckboxesElement(action_id=TICK, options=options)]),
     ]
-    blocked = [r for r in summary.responses if r.blocked]
-    if blocked:
-        blocks.append(section(f":construction: Blocked: {blocked_line(blocked)}"))
-    blocks.append(context(f"Responded: {people(responded)}"))
+    if summary.blocked:
+        blocks.append(section(":construction: Blocked: "
+                              + blocked_line(summary.first_blocked, summary.blocked)))
+    blocks.append(context(f"Responded: {people(summary.first_responders, summary.responded)}"))
     blocks.append(ActionsBlock(block_id=f"standup_buttons:{run.id}", elements=[
         button("My answers", MY_ANSWERS, str(run.id)),
         button("Blocked\u2026", BLOCKED, str(run.id)),
@@ -119,9 +121,8 @@ def run_blocks(summary: Summary) -> list[Block]:
     return blocks
 
 
-def my_answers_blocks(summary: Summary, ticks: frozenset[str]) -> list[Block]:
+def my_answers_blocks(run: Run, ticks: frozenset[str]) -> list[Block]:
     """A person's own copy of the checklist, drawn with their ticks, where unticking works."""
-    run = summary.run
     options = [option(item.id, item.text) for item in run.checklist.items]
     chosen = [o for o in options if o.value in ticks]
     return [
@@ -136,7 +137,7 @@ def my_answers_blocks(summary: Summary, ticks: frozenset[str]) -> list[Block]:
 
 
 def run_text(summary: Summary) -> str:
-    return f"{summary.run.checklist.title}: {len(summary.responses)} responded"
+    return f"{summary.run.checklist.title}: {summary.responded} responded"
 
 
 def blocked_modal() -> View:

@@ -1,22 +1,28 @@
 """Stand-up runs (bot.domain.standup.service) on SQLite and PostgreSQL: starting a run and its
-summary, what a checkbox click changes (per message version, or a person's complete set), whose
-ticks a click may touch, blocker notes, runs of another team or that no longer exist, concurrent
-clicks, the report over a period, and forgetting an unused run."""
+summary, what a checkbox click changes (per drawing of the message, or a person's complete set),
+whose ticks a click may touch, blocker notes, runs of another team or that no longer exist,
+concurrent clicks, the report over a period, and forgetting an unused run. Every read of the
+answers also checks that the counts kept with the run agree with them."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.domain.standup.service import StandupService
-from bot.domain.standup.values import MAX_NOTE, RunNotFound, StandupError, Summary
+from bot.domain.standup.values import (
+    MAX_NOTE,
+    NAMED,
+    Blocker,
+    Response,
+    RunNotFound,
+    StandupError,
+    Summary,
+)
 from knowledge.models import Checklist, ChecklistItem
-from tests.utils.clock import START, Clock
+from tests.domain.conftest import Harness
+from tests.utils.clock import START
 
 T1, T2 = "T0001", "T0002"
 C_A, C_B = "C0A", "C0B"
@@ -29,34 +35,47 @@ CHECKLIST = Checklist("test", "Test stand-up", "Four questions.", (
 ))
 
 
-@dataclass(frozen=True)
-class Harness:
-    service: StandupService
-    clock: Clock
-    engine: AsyncEngine
-
-    async def rows(self, table: str) -> int:
-        async with self.engine.connect() as connection:
-            return int(await connection.scalar(text(f"SELECT count(*) FROM {table}")))
-
-
-@pytest.fixture
-def standup(standup_service: StandupService, clock: Clock, engine: AsyncEngine) -> Harness:
-    """A StandupService over a migrated database, with a movable clock."""
-    return Harness(standup_service, clock, engine)
+def assert_counts_agree(summary: Summary, answers: tuple[Response, ...]) -> None:
+    """The counts and names the run keeps are what its answers say."""
+    assert summary.responded == len(answers)
+    assert summary.done == sum(a.done for a in answers)
+    assert summary.blocked == sum(a.blocked for a in answers)
+    assert {item.id: summary.count(item.id) for item in summary.run.checklist.items} == {
+        item.id: sum(item.id in a.ticks for a in answers) for item in summary.run.checklist.items}
+    assert summary.first_responders == tuple(a.user_id for a in answers)[:NAMED]
+    assert summary.first_blocked == tuple(Blocker(a.user_id, a.note)
+                                          for a in answers if a.blocked)[:NAMED]
 
 
-def ticks_of(summary: Summary) -> dict[str, set[str]]:
-    return {response.user_id: set(response.ticks) for response in summary.responses}
+async def answers(standup: Harness, run_id: int, team_id: str = T1) -> tuple[Response, ...]:
+    """Everyone's answers to the run, in order of first response (counts checked)."""
+    _, found = await standup.service.answers(team_id, run_id)
+    assert_counts_agree(await standup.service.summary(team_id, run_id), found)
+    return found
 
 
 async def ticks(standup: Harness, run_id: int, team_id: str = T1) -> dict[str, set[str]]:
-    return ticks_of(await standup.service.summary(team_id, run_id))
+    return {a.user_id: set(a.ticks) for a in await answers(standup, run_id, team_id)}
 
 
 async def start(standup: Harness, checklist: Checklist = CHECKLIST, channel_id: str = C_A,
                 team_id: str = T1) -> int:
-    return (await standup.service.start(team_id, channel_id, checklist, "U0LEAD")).id
+    """A run whose message is posted."""
+    run = await standup.service.start(team_id, channel_id, checklist, "U0LEAD")
+    await standup.service.set_message(team_id, run.id, "1.0")
+    return run.id
+
+
+async def redraw(standup: Harness, run_id: int, revision: int, team_id: str = T1
+                 ) -> list[Summary]:
+    """Redraw after the change that made `revision`: what was drawn."""
+    drawn: list[Summary] = []
+
+    async def draw(summary: Summary) -> None:
+        drawn.append(summary)
+
+    assert await standup.service.redraw(team_id, run_id, revision, draw) == len(drawn)
+    return drawn
 
 
 # ---------------------------------------------------------------------- start and summary
@@ -71,8 +90,10 @@ async def test_start_keeps_the_run_and_its_checklist(standup):
 
     summary = await standup.service.summary(T1, run.id)
     assert summary.run == run
-    assert summary.responses == ()
+    assert (summary.responded, summary.done, summary.blocked) == (0, 0, 0)
+    assert (summary.first_responders, summary.first_blocked) == ((), ())
     assert [summary.count(item.id) for item in CHECKLIST.items] == [0, 0, 0, 0]
+    assert (await standup.service.answers(T1, run.id))[1] == ()
 
     other = await standup.service.start(T1, C_A, CHECKLIST, "U0LEAD")
     assert other.id != run.id
@@ -88,8 +109,9 @@ async def test_summary_lists_responses_in_order_of_first_response(standup):
     await standup.service.tick(T1, run_id, "U2", 0, ["a", "b", "c"])  # not a first response
 
     summary = await standup.service.summary(T1, run_id)
-    assert [r.user_id for r in summary.responses] == ["U2", "U1"]
-    u2, u1 = summary.responses
+    assert summary.first_responders == ("U2", "U1")
+    assert (summary.responded, summary.done) == (2, 1)
+    u2, u1 = await answers(standup, run_id)
     assert (u2.ticks, u2.done, u2.blocked, u2.note) == ({"a", "b", "c"}, False, False, None)
     assert u2.first_at == first
     assert (u1.ticks, u1.done, u1.blocked) == (frozenset(), True, False)
@@ -112,10 +134,10 @@ async def test_on_one_version_a_second_report_adds_and_removes_relative_to_the_f
 
 async def test_a_new_version_starts_from_empty_so_a_report_only_adds(standup):
     run_id = await start(standup)
-    await standup.service.tick(T1, run_id, "U1", 0, ["a", "b"])
-    summary = await standup.service.next_version(T1, run_id)
+    revision = await standup.service.tick(T1, run_id, "U1", 0, ["a", "b"])
+    [summary] = await redraw(standup, run_id, revision)
     assert summary.run.version == 1
-    assert ticks_of(summary) == {"U1": {"a", "b"}}
+    assert [summary.count(item.id) for item in CHECKLIST.items] == [1, 1, 0, 0]
 
     # The redrawn message shows no boxes ticked: a click reporting only "c" adds it.
     await standup.service.tick(T1, run_id, "U1", 1, ["c"])
@@ -146,11 +168,11 @@ async def test_one_persons_clicks_never_change_anothers_ticks(standup):
     # U2 unticks on the shared message, then clears their own copy.
     await standup.service.tick(T1, run_id, "U2", 0, ["c"])
     assert await ticks(standup, run_id) == {"U1": {"a", "b"}, "U2": {"c"}}
-    await standup.service.tick(T1, run_id, "U2", None, [])
+    revision = await standup.service.tick(T1, run_id, "U2", None, [])
     assert await ticks(standup, run_id) == {"U1": {"a", "b"}, "U2": set()}
 
-    # A new version: U2's first click there reports nothing of U1's.
-    await standup.service.next_version(T1, run_id)
+    # A new drawing: U2's first click there reports nothing of U1's.
+    await redraw(standup, run_id, revision)
     await standup.service.tick(T1, run_id, "U2", 1, ["d"])
     await standup.service.tick(T1, run_id, "U2", 1, [])
     assert await ticks(standup, run_id) == {"U1": {"a", "b"}, "U2": set()}
@@ -183,9 +205,10 @@ async def test_ticks_are_per_run(standup):
 async def test_a_run_of_another_team_or_a_missing_run_is_not_found_and_nothing_changes(
         standup, where):
     run_id = await start(standup)
-    await standup.service.tick(T1, run_id, "U1", 0, ["a"])
+    revision = await standup.service.tick(T1, run_id, "U1", 0, ["a"])
     before = await standup.service.summary(T1, run_id)
     team_id, target = (T2, run_id) if where == "another team" else (T1, run_id + 1000)
+    assert await redraw(standup, target, revision, team_id) == []
 
     service = standup.service
     attempts = [
@@ -193,6 +216,8 @@ async def test_a_run_of_another_team_or_a_missing_run_is_not_found_and_nothing_c
         lambda: service.tick(team_id, target, "U1", None, []),
         lambda: service.tick(team_id, target, "U2", 0, ["c"]),
         lambda: service.summary(team_id, target),
+        lambda: service.answers(team_id, target),
+        lambda: service.run(team_id, target),
         lambda: service.set_done(team_id, target, "U1"),
         lambda: service.set_done(team_id, target, "U2"),
         lambda: service.set_blocked(team_id, target, "U1", "waiting on DNS", True),
@@ -220,11 +245,11 @@ async def test_a_note_over_the_limit_is_refused_and_nothing_is_stored(standup):
     assert not isinstance(error.value, RunNotFound)
     assert MAX_NOTE == 500
     assert await standup.rows("standup_responses") == 0
-    assert (await standup.service.summary(T1, run_id)).responses == ()
+    assert await answers(standup, run_id) == ()
 
     # The limit itself is allowed, and surrounding spaces do not count.
     await standup.service.set_blocked(T1, run_id, "U1", f"  {'x' * MAX_NOTE}  ", True)
-    [response] = (await standup.service.summary(T1, run_id)).responses
+    [response] = await answers(standup, run_id)
     assert response.blocked and response.note == "x" * MAX_NOTE
 
 
@@ -233,7 +258,7 @@ async def test_a_note_is_visible_in_the_summary_only_when_shared(standup):
     await standup.service.set_blocked(T1, run_id, "U1", "waiting on the DNS team", False)
     await standup.service.set_blocked(T1, run_id, "U2", "  waiting on legal  ", True)
     await standup.service.set_blocked(T1, run_id, "U3", "   ", True)
-    responses = {r.user_id: r for r in (await standup.service.summary(T1, run_id)).responses}
+    responses = {r.user_id: r for r in await answers(standup, run_id)}
     assert {user: (r.blocked, r.note) for user, r in responses.items()} == {
         "U1": (True, None),
         "U2": (True, "waiting on legal"),
@@ -243,7 +268,7 @@ async def test_a_note_is_visible_in_the_summary_only_when_shared(standup):
     # Changing one's mind: U1 shares now, U2 no longer does.
     await standup.service.set_blocked(T1, run_id, "U1", "waiting on the DNS team", True)
     await standup.service.set_blocked(T1, run_id, "U2", "waiting on legal", False)
-    responses = {r.user_id: r for r in (await standup.service.summary(T1, run_id)).responses}
+    responses = {r.user_id: r for r in await answers(standup, run_id)}
     assert responses["U1"].note == "waiting on the DNS team"
     assert responses["U2"].note is None
 
@@ -253,7 +278,7 @@ async def test_done_and_blocked_keep_the_persons_ticks(standup):
     await standup.service.tick(T1, run_id, "U1", 0, ["a", "d"])
     await standup.service.set_blocked(T1, run_id, "U1", "", False)
     await standup.service.set_done(T1, run_id, "U1")
-    [response] = (await standup.service.summary(T1, run_id)).responses
+    [response] = await answers(standup, run_id)
     assert (response.ticks, response.done, response.blocked, response.note) == (
         {"a", "d"}, True, True, None)
 
@@ -271,8 +296,8 @@ async def test_20_people_ticking_at_once_lose_nothing(standup):
 
     await asyncio.gather(*(standup.service.tick(T1, run_id, person, 0, sorted(chosen[person]))
                            for person in people))
+    assert await ticks(standup, run_id) == chosen
     summary = await standup.service.summary(T1, run_id)
-    assert ticks_of(summary) == chosen
     for item in items:
         assert summary.count(item) == sum(item in c for c in chosen.values())
 

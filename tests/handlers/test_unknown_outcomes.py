@@ -4,9 +4,12 @@ with "Sorry", and reconciled where Slack lets the bot learn what happened."""
 
 from __future__ import annotations
 
+import logging
+
 from bot.localslack import signed_requests as slack
 from handlers.kit.replies import SORRY
-from tests.utils.retro import posts_to
+from tests.handlers.test_standup import counts, drawn, start, tick
+from tests.utils.retro import person, posts_to
 from tests.utils.slack import ACTOR, BOT_USER, DM_ACTOR, button_action, shown
 
 
@@ -50,3 +53,16 @@ async def test_answers_whose_posts_were_cut_are_neither_repeated_nor_followed_by
     # and no "Sorry" contradicts it.
     posts = bot.double.calls_to("chat.postMessage")
     assert len(posts) == 2 and all(SORRY not in shown(p.args) for p in posts)
+
+
+async def test_a_redraw_whose_answer_was_cut_is_not_an_error_and_the_next_one_is_exact(
+        bot, caplog):
+    message = await start(bot)
+    first, second, *rest = list(counts(message))
+    bot.double.cut_next("chat.update")
+    await tick(bot, person("U0CUT1"), message, [first])
+    await bot.double.wait_for("chat.update")
+    await tick(bot, person("U0CUT2"), message, [second])
+    await drawn(bot, {first: (1, 2), second: (1, 2), **{item: (0, 2) for item in rest}})
+    assert "Slack did not answer a redraw" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text

@@ -64,13 +64,14 @@ def assert_one_line_failure(result: subprocess.CompletedProcess[str], *mentions:
 
 
 @contextlib.asynccontextmanager
-async def serving(tmp_path: Path, **settings: str
+async def serving(tmp_path: Path, name: str = "serve", **settings: str
                   ) -> AsyncIterator[tuple[str, aiohttp.ClientSession]]:
     """`principlebot serve` on a free port with `settings`, up and answering /healthz; yields
-    its base URL and a session. Its output must hold no traceback."""
+    its base URL and a session. Stopped with SIGTERM, it must exit with 0, and its output (in
+    `name`.stderr) hold no traceback."""
     port = free_port()
     env = clean_env(tmp_path, PORT=str(port), **settings)
-    stderr_path = tmp_path / "serve.stderr"
+    stderr_path = tmp_path / f"{name}.stderr"
     with stderr_path.open("wb") as stderr:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot.runtime.cli", "serve", "--host", "127.0.0.1", cwd=REPO,
@@ -83,8 +84,8 @@ async def serving(tmp_path: Path, **settings: str
                 yield base, session
         finally:
             if process.returncode is None:
-                process.terminate()
-                await process.wait()
+                process.terminate()  # as a hosting platform stops it: it shuts down cleanly
+                assert await process.wait() == 0, stderr_path.read_text()
     assert "Traceback" not in stderr_path.read_text(), stderr_path.read_text()
 
 

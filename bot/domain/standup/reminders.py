@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.domain.clock import Clock, utcnow
 from bot.domain.deliveries import writing
 from bot.domain.schedule.firing import CATCH_UP_LIMIT, Outcome
-from bot.domain.standup.service import run_from_row
+from bot.domain.standup.rows import run_from_row
 from bot.domain.standup.values import Run
 from bot.storage.dialect import as_utc, insert_for
 from bot.storage.models import (

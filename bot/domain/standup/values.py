@@ -4,12 +4,16 @@ errors their service reports."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.domain.errors import DomainError
 from knowledge.models import Checklist, ChecklistItem
 
 MAX_NOTE = 500
+# How many people a summary names (the first to respond, the first of the blocked); the rest
+# are counted.
+NAMED = 20
 
 
 class StandupError(DomainError):
@@ -43,12 +47,26 @@ class Response:
 
 
 @dataclass(frozen=True)
+class Blocker:
+    user_id: str
+    note: str | None  # only when the person chose to share it
+
+
+@dataclass(frozen=True)
 class Summary:
+    """What the run's message shows: counts kept with the run, the first NAMED people to
+    respond and the first NAMED of the blocked, in order of first response."""
+
     run: Run
-    responses: tuple[Response, ...]  # in order of first response
+    responded: int
+    done: int
+    ticked: Mapping[str, int]  # item id -> people who ticked it
+    first_responders: tuple[str, ...]
+    blocked: int
+    first_blocked: tuple[Blocker, ...]
 
     def count(self, item_id: str) -> int:
-        return sum(item_id in r.ticks for r in self.responses)
+        return self.ticked.get(item_id, 0)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 from typing import Any
 
 from aiohttp import web
@@ -55,6 +56,7 @@ class SlackStandIn(Recorder):
         super().__init__()
         self.faults = Faults()
         self._delays: dict[str, float] = {}
+        self._jitter: dict[str, float] = {}
         self._response_urls = ResponseUrls()
         self._runner: web.AppRunner | None = None
         self._base = ""
@@ -140,6 +142,12 @@ class SlackStandIn(Recorder):
         """Answer every later call of `method` only after `seconds` (0: at once again)."""
         self._delays[method] = seconds
 
+    def jitter(self, method: str, seconds: float) -> None:
+        """Carry out every later call of `method` after a random wait of up to `seconds` (0:
+        at once again): calls that arrive together are carried out in no particular order,
+        as on Slack's many servers."""
+        self._jitter[method] = seconds
+
     def register_app(self, app: OAuthApp) -> OAuthApp:
         """An app that can be installed through the authorize page and oauth.v2.access."""
         self.tokens.apps[app.client_id] = app
@@ -206,6 +214,8 @@ class SlackStandIn(Recorder):
         if "token" in args:
             token = str(args.pop("token"))
         format_errors = decode_json_args(args)
+        if self._jitter.get(method):
+            await asyncio.sleep(random.uniform(0, self._jitter[method]))
         call = RecordedCall(method=method, args=args, token=token, peer=_peer(request))
         await self._record(call)
 

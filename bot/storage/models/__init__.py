@@ -3,6 +3,7 @@
 from bot.storage.models.base import Base
 from bot.storage.models.deliveries import SlackDeliveryRow
 from bot.storage.models.forms import OpenFormRow
+from bot.storage.models.jobs import JobLeaseRow
 from bot.storage.models.retro import RetroActionRow, RetroTagRow, TeamCounter
 from bot.storage.models.retro_followup import RetroDueReminderRow, RetroTrashRow
 from bot.storage.models.schedule import RetroScheduleRow
@@ -26,6 +27,7 @@ __all__ = [
     "KEPT_ON_PURGE",
     "Base",
     "DepartureRow",
+    "JobLeaseRow",
     "OpenFormRow",
     "RetroActionRow",
     "RetroDueReminderRow",

@@ -29,7 +29,18 @@ class StandupRunRow(Base):
     started_by: Mapped[str] = mapped_column(String(32))
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     message_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # The number of the message's latest drawing: the post is drawing 0, each redraw takes the
+    # next number, and a click names the drawing its boxes were on.
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # Bumped by every change to the run's answers, in the change's own transaction: a drawing
+    # of an older revision is out of date.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    # Counts kept with the run by every change (bot.domain.standup.tally).
+    responded_count: Mapped[int] = mapped_column(Integer, default=0)
+    done_count: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_count: Mapped[int] = mapped_column(Integer, default=0)
+    # {item id: people who ticked it}, as JSON.
+    tick_counts: Mapped[str] = mapped_column(Text, default="{}")
     # Set on scheduled runs only: the channel's local day the run is for.
     scheduled_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     # When participants who have not answered are reminded; cleared once claimed.
@@ -42,6 +53,9 @@ class StandupResponseRow(Base):
     for message version `seen_version`, from which the next click's change is worked out."""
 
     __tablename__ = "standup_responses"
+    __table_args__ = (
+        Index("ix_standup_responses_order", "run_id", "first_at", "user_id"),
+    )
 
     run_id: Mapped[int] = mapped_column(
         ForeignKey("standup_runs.id", ondelete="CASCADE"), primary_key=True
