@@ -26,10 +26,17 @@ from knowledge.models import KnowledgeBase
 from knowledge.text import ENGLISH
 
 
+def _nothing_remembered() -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class Ranker:
     knowledge: KnowledgeBase
     search: Callable[[str, int], Answer]
+    # Forgets what earlier questions left behind, so that a timed question costs what a new
+    # one would.
+    forget: Callable[[], None] = _nothing_remembered
 
 
 def _answer(knowledge: KnowledgeBase, text: str, ranked: Sequence[tuple[int, float]],
@@ -64,11 +71,12 @@ def model_ranker(index: PracticeIndex, knowledge: KnowledgeBase) -> Ranker:
         return _answer(knowledge, text, [(int(d), float(nearest.closeness[d])) for d in order],
                        limit)
 
-    return Ranker(knowledge, search)
+    return Ranker(knowledge, search, index.semantic.forget)
 
 
 def bot_ranker(index: PracticeIndex) -> Ranker:
-    return Ranker(index.knowledge, lambda text, limit: index.search(text, limit=limit))
+    return Ranker(index.knowledge, lambda text, limit: index.search(text, limit=limit),
+                  index.semantic.forget)
 
 
 class WordLlamaModel:
