@@ -158,3 +158,18 @@ def test_every_module_says_what_it_is_for():
     missing = [name for name, path in MODULES.items()
                if path.stat().st_size and ast.get_docstring(ast.parse(path.read_text())) is None]
     assert missing == []
+
+
+def test_the_running_bot_ranks_questions_only_through_the_matcher():
+    """Ranking a question costs tens of milliseconds of CPU: called on the index itself, it
+    would run on the event loop and hold up every other request (bot.domain.matcher)."""
+    wrong = []
+    for name, path in MODULES.items():
+        if not name.startswith(("handlers.", "bot.domain.")) or name == "bot.domain.matcher":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in {"search", "focus"}
+                    and ast.unparse(node.func.value).split(".")[-1] in {"index", "_index"}):
+                wrong.append((name, node.lineno))
+    assert wrong == []

@@ -10,6 +10,7 @@ from bot.domain.clock import Clock
 from bot.domain.deliveries import DeliveryLog
 from bot.domain.forms import FormService
 from bot.domain.leases import Leases
+from bot.domain.matcher import Matcher
 from bot.domain.retro.due import DueReminders
 from bot.domain.retro.editing import RetroEditor
 from bot.domain.retro.service import RetroService
@@ -24,7 +25,8 @@ from knowledge.models import Checklist
 
 @dataclass(frozen=True)
 class Services:
-    index: PracticeIndex
+    index: PracticeIndex  # the knowledge base and its matcher, for what takes no ranking
+    matcher: Matcher  # ranking questions: always through here, off the event loop
     checklists: dict[str, Checklist]
     retro: RetroService
     retro_edits: RetroEditor

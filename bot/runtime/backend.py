@@ -19,6 +19,7 @@ from bot.domain.clock import Clock, utcnow
 from bot.domain.deliveries import DeliveryLog
 from bot.domain.forms import FormService
 from bot.domain.leases import Leases
+from bot.domain.matcher import Matcher
 from bot.domain.retro.due import DueReminders
 from bot.domain.retro.editing import RetroEditor
 from bot.domain.retro.service import RetroService
@@ -101,10 +102,11 @@ def build_backend(settings: Settings, index: PracticeIndex | None = None,
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size,
                            max_overflow=settings.database_max_overflow)
     sessions = session_factory(engine)
+    matcher = Matcher(index)
     services = Services(
-        index=index, checklists=default_checklists(index.knowledge),
-        retro=RetroService(sessions, index, clock),
-        retro_edits=RetroEditor(sessions, index, clock),
+        index=index, matcher=matcher, checklists=default_checklists(index.knowledge),
+        retro=RetroService(sessions, matcher, clock),
+        retro_edits=RetroEditor(sessions, matcher, clock),
         due_reminders=DueReminders(sessions, clock), standups=StandupService(sessions, clock),
         schedules=ScheduleService(sessions, clock),
         standup_schedules=StandupScheduleService(sessions, clock),

@@ -1,5 +1,6 @@
-"""Listeners of the ask feature. The slash command answers in its ack (matching takes a
-millisecond); button clicks answer through the response URL; mentions and DMs answer in the
+"""Listeners of the ask feature. The slash command answers in its ack (matching takes a few
+tens of milliseconds, off the event loop), or through the response URL when many questions
+queue for the matcher; button clicks answer through the response URL; mentions and DMs answer in the
 thread of the message; the shortcut's question is answered by DM."""
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.ids import row_number
+from bot.domain.services import Services
 from handlers.ask import smalltalk, views
+from handlers.kit.answering import Reply, answer_command
 from handlers.kit.blocks import section
 from handlers.kit.context import services_of, team_of
 from handlers.kit.markup import as_formatted, plain_text, unescape, without_mention
@@ -28,31 +31,38 @@ from knowledge.models import Principle
 logger = logging.getLogger("principlebot")
 
 GONE = "That principle no longer exists."
+STILL_THINKING = (":hourglass_flowing_sand: Many questions are being asked just now: the answer "
+                  "will follow here.")
 
 
-async def principles_command(ack: AsyncAck, command: dict[str, Any],
+async def principles_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
                              context: AsyncBoltContext) -> None:
-    index = services_of(context).index
+    services = services_of(context)
     formatted = (command.get("text") or "").strip()
     text = unescape(formatted)
     if not text:
-        await ack(text="The OECD principles", blocks=views.overview_blocks(index.knowledge),
+        await ack(text="The OECD principles",
+                  blocks=views.overview_blocks(services.index.knowledge),
                   response_type="ephemeral")
     elif is_help(text):
         await ack(text="How to use principlebot", blocks=views.help_blocks(),
                   response_type="ephemeral")
     else:
-        # The matcher and the replies take the text as Slack sends it (entities and all).
-        answer = index.search(formatted[:views.QUESTION_LIMIT])
-        await ack(text=views.answer_text(answer), blocks=views.answer_blocks(answer),
-                  response_type="ephemeral")
+        await answer_command(ack, respond, _answer_to(services, formatted), str,
+                             still_working=STILL_THINKING)
+
+
+async def _answer_to(services: Services, formatted: str) -> Reply:
+    # The matcher and the replies take the text as Slack sends it (entities and all).
+    answer = await services.matcher.search(formatted[:views.QUESTION_LIMIT])
+    return Reply({"text": views.answer_text(answer), "blocks": views.answer_blocks(answer)})
 
 
 async def pick_candidate(ack: AsyncAck, action: dict[str, Any], respond: AsyncRespond,
                          body: dict[str, Any], context: AsyncBoltContext) -> None:
     await ack()
     query, practice_id = views.read_pick_value(action["value"])
-    answer = services_of(context).index.focus(query, practice_id)
+    answer = await services_of(context).matcher.focus(query, practice_id)
     # An answer only the clicker sees is swapped in place; one in a shared thread stays
     # as it is for everyone, and the clicker gets the other choice to themselves.
     mine = bool(body.get("container", {}).get("is_ephemeral"))
@@ -65,9 +75,10 @@ async def share_in_channel(ack: AsyncAck, action: dict[str, Any], respond: Async
                            context: AsyncBoltContext) -> None:
     await ack()
     query, practice_id = views.read_pick_value(action["value"])
-    index = services_of(context).index
+    matcher = services_of(context).matcher
     # No practice: the answer as it was (a principle's overview).
-    answer = index.focus(query, practice_id) if practice_id else index.search(query)
+    answer = (await matcher.focus(query, practice_id) if practice_id
+              else await matcher.search(query))
     await respond(
         text=views.answer_text(answer),
         blocks=views.answer_blocks(answer, asked_by=context.user_id, shareable=False),
@@ -143,7 +154,7 @@ async def _answer_in_thread(event: dict[str, Any], body: dict[str, Any],
         blocks = [section(text), *views.help_blocks()]
     else:
         # Markup, quoted lines and code go to the matcher as they came: it reads past them.
-        answer = services.index.search(formatted[:views.QUESTION_LIMIT])
+        answer = await services.matcher.search(formatted[:views.QUESTION_LIMIT])
         blocks = views.answer_blocks(answer, asked_by=event.get("user"), shareable=False)
         text = views.answer_text(answer)
     try:
@@ -177,7 +188,7 @@ async def which_principle_submitted(ack: AsyncAck, view: dict[str, Any],
     services = services_of(context)
     if not await services.deliveries.first_time(team_of(context), f"view:{view.get('id')}"):
         return
-    answer = services.index.search(as_formatted(question)[:views.QUESTION_LIMIT])
+    answer = await services.matcher.search(as_formatted(question)[:views.QUESTION_LIMIT])
     try:
         await client.chat_postMessage(channel=context.user_id, text=views.answer_text(answer),
                                       blocks=views.answer_blocks(answer, shareable=False))

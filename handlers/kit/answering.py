@@ -102,7 +102,10 @@ async def _settled(work: Awaitable[Answer], *, replayed: Answer,
 
 
 async def answer_command(ack: AsyncAck, respond: AsyncRespond, work: Awaitable[Reply],
-                         explain: Callable[[DomainError], str]) -> None:
+                         explain: Callable[[DomainError], str],
+                         still_working: str = STILL_WORKING) -> None:
+    """Answer a command with what `work` replies: in the ack, or, when the work outlasts
+    ACK_SECONDS, by response URL after an ack that says `still_working`."""
     task = asyncio.ensure_future(_settled(
         work, replayed=Reply(), refused=lambda error: Reply({"text": error_text(explain(error))}),
         failed=lambda line: Reply({"text": error_text(line)})))
@@ -114,7 +117,7 @@ async def answer_command(ack: AsyncAck, respond: AsyncRespond, work: Awaitable[R
         else:
             await ack()
     else:
-        await ack(text=STILL_WORKING, response_type="ephemeral")
+        await ack(text=still_working, response_type="ephemeral")
         reply = await task
         if reply.message:
             await respond(**reply.message, response_type="ephemeral", replace_original=True)

@@ -143,7 +143,8 @@ async def log_from_message(ack: AsyncAck, body: dict[str, Any], client: AsyncWeb
     text = plain_text(message.get("text") or "")
     permalink = await _permalink(client, channel_of(context), str(message.get("ts", "")))
     modal = log_modal(services.index.knowledge, text=truncate(text, MAX_TEXT),
-                      proposed=services.retro.propose_tags(text), permalink=permalink)
+                      proposed=await services.retro.propose_tags(text),
+                      permalink=permalink)
     await open_form(context, client, body["trigger_id"], modal,
                     subject={"permalink": permalink or ""}, respond=respond,
                     failure=LOG_FORM_FAILED)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.domain.matcher import Matcher
 from bot.domain.retro.service import RetroService
 from bot.domain.standup.service import StandupService
 from bot.storage.engine import session_factory
@@ -17,7 +18,7 @@ from tests.utils.clock import Clock
 
 @pytest.fixture
 def retro_service(engine: AsyncEngine, index: PracticeIndex, clock: Clock) -> RetroService:
-    return RetroService(session_factory(engine), index, clock)
+    return RetroService(session_factory(engine), Matcher(index), clock)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import json
 import pytest
 from sqlalchemy import text
 
+from bot.domain.matcher import Matcher
 from bot.domain.retro.coverage import Coverage
 from bot.domain.retro.export import COLUMNS, write_actions
 from bot.domain.retro.tagging import Tagger
@@ -84,7 +85,7 @@ async def test_add_with_a_principle_or_practice_tag(retro_service):
 
 @pytest.mark.parametrize(("word", "principle"), [("#security", 4), ("#procurement", 9)])
 async def test_a_word_tag_resolves_to_a_practice(retro_service, word, principle, index):
-    tag = Tagger(index).resolve(word)
+    tag = await Tagger(Matcher(index)).resolve(word)
     assert tag.is_practice and tag.principle == principle
     action = (await retro_service.add(A, "U1", "Something about it", [word])).action
     assert action.tags == (tag,)
@@ -92,7 +93,7 @@ async def test_a_word_tag_resolves_to_a_practice(retro_service, word, principle,
 
 
 async def test_a_hyphenated_word_tag_resolves(retro_service, index):
-    assert Tagger(index).resolve("#vendor-lock-in") == Tag("3.2", 3)
+    assert await Tagger(Matcher(index)).resolve("#vendor-lock-in") == Tag("3.2", 3)
 
 
 @pytest.mark.parametrize("tags", [
@@ -126,7 +127,7 @@ async def test_confident_text_is_tagged_with_the_top_practice(retro_service, ind
     assert action.tags == (Tag(answer.matches[0].practice.id, answer.matches[0].principle.number),)
     assert action.tags == (Tag("3.4", 3),)  # Emphasising open source
     assert action.auto_tagged is True
-    assert retro_service.propose_tags(CONFIDENT) == action.tags
+    assert await retro_service.propose_tags(CONFIDENT) == action.tags
 
 
 async def test_vague_text_is_tagged_with_the_top_principle_only(retro_service, index):

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.matcher import Matcher
 from bot.domain.retro.editing import UNDO_WINDOW, Changes, RetroEditor
 from bot.domain.retro.values import RetroNotAllowed, RetroNotFound, RetroPastDate, Scope
 from bot.domain.schedule.datewords import DateInputError, parse_date
@@ -102,7 +103,7 @@ async def test_skipping_a_day_moves_the_next_run_and_a_past_day_is_refused(engin
 
 async def test_changes_need_the_author_or_owner_and_a_date_from_today(engine, index, clock,
                                                                      retro_service):
-    editor = RetroEditor(session_factory(engine), index, clock)
+    editor = RetroEditor(session_factory(engine), Matcher(index), clock)
     clock.set(local(2026, 12, 2, 23, 30))  # already 3 December in Paris
     await retro_service.add(SCOPE, "U1", "fix the form", ["#4"], owner_id="U2")
     with pytest.raises(RetroNotAllowed):
@@ -117,7 +118,7 @@ async def test_changes_need_the_author_or_owner_and_a_date_from_today(engine, in
 
 
 async def test_undo_restores_within_the_window_only(engine, index, clock, retro_service):
-    editor = RetroEditor(session_factory(engine), index, clock)
+    editor = RetroEditor(session_factory(engine), Matcher(index), clock)
     await retro_service.add(SCOPE, "U1", "fix the form", ["#4.2", "#7"])
     await retro_service.add(SCOPE, "U1", "keep it", ["#1"])
     before = await retro_service.get(SCOPE, 1)

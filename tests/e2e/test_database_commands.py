@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.domain.matcher import Matcher
 from bot.domain.retro.service import RetroService
 from bot.domain.retro.values import Scope
 from bot.storage.engine import create_engine, session_factory
@@ -31,7 +32,7 @@ async def test_migrate_then_export_what_was_logged(tmp_path, index: PracticeInde
 
     engine = create_engine(f"sqlite:///{database}")
     try:
-        retro = RetroService(session_factory(engine), index)
+        retro = RetroService(session_factory(engine), Matcher(index))
         await retro.add(Scope("T1", "C1"), "U1", "Publish our code openly", ["#3.4"])
         await retro.add(Scope("T2", "C9"), "U2", "Another team's action", ["#1"])
     finally:

@@ -116,6 +116,13 @@ class BotClient:
                                       message=message, is_ephemeral=is_ephemeral)
         return await self.send(request), interactive_payload(request)["trigger_id"]
 
+    async def healthz(self) -> float:
+        """Seconds a GET /healthz of the same server takes (it must answer 200)."""
+        started = time.monotonic()
+        async with self.session.get(self.url.replace(EVENTS_PATH, "/healthz")) as answer:
+            assert answer.status == 200
+        return time.monotonic() - started
+
     async def event(self, event: dict[str, Any], *, event_id: str | None = None,
                     retry_num: int | None = None, actor: slack.Actor | None = None) -> Reply:
         request = slack.event_callback(actor or self.actor, event, event_id)

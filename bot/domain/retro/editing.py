@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.domain.clock import Clock, utcnow
 from bot.domain.deliveries import writing
 from bot.domain.ids import UNSTORABLE, is_row_number, is_storable, is_user_id
+from bot.domain.matcher import Matcher
 from bot.domain.retro.rows import restored, row_to_action
 from bot.domain.retro.tagging import Tagger
 from bot.domain.retro.values import (
@@ -28,7 +29,6 @@ from bot.domain.retro.values import (
 )
 from bot.storage.dialect import as_utc
 from bot.storage.models import RetroActionRow, RetroTagRow, RetroTrashRow
-from knowledge.index import PracticeIndex
 
 UNDO_WINDOW = dt.timedelta(minutes=10)
 SNOOZE = dt.timedelta(weeks=1)
@@ -53,10 +53,10 @@ class Changes:
 
 
 class RetroEditor:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], index: PracticeIndex,
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], matcher: Matcher,
                  clock: Clock = utcnow) -> None:
         self._sessions = sessions
-        self._tagger = Tagger(index)
+        self._tagger = Tagger(matcher)
         self._clock = clock
 
     def today(self, zone: str) -> dt.date:
@@ -81,7 +81,8 @@ class RetroEditor:
         due = changes.due_date
         if isinstance(due, dt.date) and due < self.today(zone):
             raise RetroPastDate(f"{due.isoformat()} is in the past: give today or a later day.")
-        tags = None if isinstance(changes.tags, Keep) else self._tagger.checked(changes.tags)
+        tags = (None if isinstance(changes.tags, Keep)
+                else await self._tagger.checked(changes.tags))
         if tags is not None and not tags:
             raise RetroInputError("Give at least one tag, e.g. #4 or #4.2.")
         async with writing(self._sessions, scope.team_id, self._clock) as session:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.domain.clock import Clock, utcnow
 from bot.domain.deliveries import CURRENT_REQUEST, writing
 from bot.domain.ids import UNSTORABLE, is_row_number, is_storable, is_user_id
+from bot.domain.matcher import Matcher
 from bot.domain.retro.coverage import Coverage
 from bot.domain.retro.numbering import insert_numbered
 from bot.domain.retro.rows import row_to_action as _row_to_action
@@ -39,20 +40,19 @@ from bot.domain.retro.values import (
 from bot.storage.dialect import as_utc
 from bot.storage.engine import write_turn
 from bot.storage.models import RetroActionRow, RetroTagRow, RetroTrashRow
-from knowledge.index import PracticeIndex
 
 
 class RetroService:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], index: PracticeIndex,
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], matcher: Matcher,
                  clock: Clock = utcnow) -> None:
         self._sessions = sessions
-        self._knowledge = index.knowledge
-        self._tagger = Tagger(index)
+        self._knowledge = matcher.knowledge
+        self._tagger = Tagger(matcher)
         self._clock = clock
 
-    def propose_tags(self, text: str) -> tuple[Tag, ...]:
+    async def propose_tags(self, text: str) -> tuple[Tag, ...]:
         """Tags the matcher proposes for an action's text (see Tagger.propose)."""
-        return self._tagger.propose(text)
+        return await self._tagger.propose(text)
 
     # ---------------------------------------------------------------- writing
 
@@ -71,10 +71,10 @@ class RetroService:
         if len(text) > MAX_TEXT:
             raise RetroInputError(f"The action is {len(text)} characters long; keep it under "
                                   f"{MAX_TEXT}.")
-        chosen = self._tagger.checked(tags)
+        chosen = await self._tagger.checked(tags)
         auto = not chosen
         if auto:
-            chosen = self._tagger.propose(text)
+            chosen = await self._tagger.propose(text)
         request = CURRENT_REQUEST.get()
         request_key = request_key or (request.key if request else None)
         if request_key:
@@ -129,7 +129,7 @@ class RetroService:
         return await self._change(scope, number, apply)
 
     async def change_tags(self, scope: Scope, number: int, tags: Sequence[str]) -> RetroAction:
-        chosen = self._tagger.checked(tags)
+        chosen = await self._tagger.checked(tags)
         if not chosen:
             raise RetroInputError("Give at least one tag, e.g. #4 or #4.2.")
 

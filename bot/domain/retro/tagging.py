@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.domain.matcher import Matcher
 from bot.domain.retro.values import MAX_TAGS, RetroInputError, Tag
-from knowledge.index import PracticeIndex
 
 TAG_CANDIDATES = 5
 TAG_PRINCIPLE_SHARE = 0.6
@@ -19,13 +19,13 @@ MAX_TAG_WORDS = 2 * MAX_TAGS
 
 
 class Tagger:
-    def __init__(self, index: PracticeIndex) -> None:
-        self._index = index
+    def __init__(self, matcher: Matcher) -> None:
+        self._matcher = matcher
 
-    def resolve(self, token: str) -> Tag:
+    async def resolve(self, token: str) -> Tag:
         """'#4' a principle, '#4.2' a practice, '#security' a word the matcher resolves."""
         word = token.strip().lstrip("#").strip()
-        knowledge = self._index.knowledge
+        knowledge = self._matcher.knowledge
         if len(word) > MAX_TAG_LENGTH:
             raise RetroInputError(f"The tag #{word[:20]}\u2026 is too long: use a principle "
                                   "(#4), a practice (#4.2) or a word like #security.")
@@ -39,7 +39,7 @@ class Tagger:
             if practice is None:
                 raise RetroInputError(f"There is no practice {word}.")
             return Tag(practice.id, practice.principle)
-        answer = self._index.search(word.replace("-", " "), limit=TAG_CANDIDATES)
+        answer = await self._matcher.search(word.replace("-", " "), limit=TAG_CANDIDATES)
         if answer.declined:  # "#lunch": no practice is meant
             raise RetroInputError(_unknown_tag(word))
         if word and answer.confident and answer.matches:
@@ -57,11 +57,11 @@ class Tagger:
                 return Tag(best.practice.id, principle)
         raise RetroInputError(_unknown_tag(word))
 
-    def propose(self, text: str) -> tuple[Tag, ...]:
+    async def propose(self, text: str) -> tuple[Tag, ...]:
         """The matcher's tags for untagged text: the top practice when it is confident,
         otherwise only the top principle; none when the text is no question of the principles
         (the matcher declined it) or nothing matches."""
-        answer = self._index.search(text, limit=1)
+        answer = await self._matcher.search(text, limit=1)
         if answer.declined or not answer.matches:
             return ()
         best = answer.matches[0]
@@ -69,12 +69,12 @@ class Tagger:
             return (Tag(best.practice.id, best.principle.number),)
         return (Tag(str(best.principle.number), best.principle.number),)
 
-    def checked(self, tokens: Sequence[str]) -> tuple[Tag, ...]:
+    async def checked(self, tokens: Sequence[str]) -> tuple[Tag, ...]:
         """The tags of typed tokens, each once; at most MAX_TAGS of them."""
         typed = dict.fromkeys(token.strip().lower() for token in tokens)
         if len(typed) > MAX_TAG_WORDS:
             raise RetroInputError(f"An action takes at most {MAX_TAGS} tags.")
-        tags = tuple(dict.fromkeys(self.resolve(token) for token in typed))
+        tags = tuple(dict.fromkeys([await self.resolve(token) for token in typed]))
         if len(tags) > MAX_TAGS:
             raise RetroInputError(f"An action takes at most {MAX_TAGS} tags.")
         return tags
