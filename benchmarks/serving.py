@@ -199,24 +199,36 @@ def stop_server(process: subprocess.Popen[str]) -> None:
         process.wait()
 
 
-def process_cpu_seconds(pid: int) -> float | None:
-    """utime + stime of a process from /proc (Linux); None elsewhere."""
+def process_cpu_seconds(pid: int, stat: str | None = None) -> float | None:
+    """utime + stime of a process (or of the thread whose `stat` file is given) from /proc
+    (Linux); None elsewhere."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = Path(stat or f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):  # not Linux
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def main_thread_cpu_seconds(pid: int) -> float | None:
+    """utime + stime of a process's main thread, the one its event loop runs on (Linux)."""
+    return process_cpu_seconds(pid, f"/proc/{pid}/task/{pid}/stat")
+
+
 class CpuMeter:
-    """CPU seconds a process used between construction and `stop()` (None off Linux)."""
+    """CPU seconds a process used between construction and `stop()` (None off Linux); after
+    `stop()`, `main_thread` holds its main thread's share (the event loop's work)."""
 
     def __init__(self, pid: int) -> None:
         self._pid = pid
         self._start = process_cpu_seconds(pid)
+        self._main_start = main_thread_cpu_seconds(pid)
+        self.main_thread: float | None = None
 
     def stop(self) -> float | None:
         end = process_cpu_seconds(self._pid)
+        main_end = main_thread_cpu_seconds(self._pid)
+        if self._main_start is not None and main_end is not None:
+            self.main_thread = main_end - self._main_start
         return None if self._start is None or end is None else end - self._start
 
 

@@ -15,8 +15,10 @@ double (processes of their own): /retro add with 100 clients at once in one team
 add), a 60-person stand-up ticking at once (server CPU per tick, ack p99, the last redraw
 checked; how many redraws the clicks cost), each the median of --rounds rounds (with
 --standup-only, only the stand-up); and /principles at 1, 20 and 100 clients against a
-bare Bolt app that only acks (benchmarks.http), server CPU per request as a ratio, median of
---rounds. The machine may be shared: read the ratios and growth, not the absolute figures.
+bare Bolt app that only acks (benchmarks.http), server CPU per request as a ratio (the event
+loop's and the whole server's), median of --rounds, each on fresh servers (every question new
+to them; see benchmarks.http). The machine may be shared: read the ratios and growth, not the
+absolute figures.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ MODULE = "benchmarks.scale"
 ADD_CONCURRENCY = 100
 ADDS = 300
 PRINCIPLES_LEVELS = (1, 20, 100)
-PRINCIPLES_REQUESTS = 600
+PRINCIPLES_REQUESTS = 150
 
 
 async def reads(backend: Backend, team: Team, results: Results, show_plans: bool) -> None:
@@ -118,28 +120,29 @@ async def served(backend: Backend, double: Double, results: Results, rounds: int
 
 async def principles(results: Results, rounds: int, tmp: Path) -> None:
     secret = secrets.token_hex(16)
-    servers = http.start_servers(secret, tmp)
+    texts = http.distinct_questions()
+    double = Double.start(http.MODULE, tmp / "principles-double.log")
+    runs = []
     try:
-        for level in PRINCIPLES_LEVELS:
-            ratios, bot_ms = [], []
-            for _ in range(rounds):
-                bot = await http.run_level(servers["bot"], secret, level, PRINCIPLES_REQUESTS, 50)
-                floor = await http.run_level(servers["floor"], secret, level,
-                                             PRINCIPLES_REQUESTS, 50)
-                results.problems += [f"/principles c={level}: {e}"
-                                     for e in (bot.errors + floor.errors)[:3]]
-                if bot.cpu_ms is not None and floor.cpu_ms:
-                    ratios.append(bot.cpu_ms / floor.cpu_ms)
-                    bot_ms.append(bot.cpu_ms)
-            label = f"/principles, server CPU/request vs bare Bolt, c={level}"
-            for name in results.backends:  # no database on this path: one figure for all
-                results.serve(label, name, statistics.median(ratios) if ratios else None,
-                              "<= 1.5x")
-            results.serve(f"  bot's server CPU per request, c={level} (ms)",
-                          results.backends[0], statistics.median(bot_ms) if bot_ms else None)
+        for _ in range(rounds):  # fresh servers each round: every question new to them
+            servers = http.start_servers(secret, double.api_url, tmp)
+            try:
+                runs.append(await http.one_run(servers, double, secret, list(PRINCIPLES_LEVELS),
+                                               PRINCIPLES_REQUESTS, 20, texts, show=False))
+            finally:
+                for server in servers.values():
+                    stop_server(server.process)
     finally:
-        for server in servers.values():
-            stop_server(server.process)
+        double.stop()
+    results.problems += [f"/principles: {e}" for e in http.errors_in(runs)[:3]]
+    for m in http.medians(runs):
+        for name in results.backends:  # no database on this path: one figure for all
+            results.serve(f"/principles, event-loop CPU/request vs bare Bolt, c={m.level}", name,
+                          m.loop_ratio, "<= 1.5x")
+        results.serve(f"  whole server CPU/request vs bare Bolt (matcher included), "
+                      f"c={m.level}", results.backends[0], m.cpu_ratio)
+        results.serve(f"  bot's server CPU per request, c={m.level} (ms)",
+                      results.backends[0], m.bot_cpu)
 
 
 async def run(args: argparse.Namespace, tmp: Path) -> Results:
