@@ -27,6 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
 from bot.domain.services import Services
+from bot.runtime.acks import PromptListenerRunner
 from bot.runtime.credentials import fixed_authorize
 from bot.runtime.settings import Settings
 from bot.runtime.workspaces import ManyWorkspaces
@@ -101,6 +102,7 @@ def build_app(settings: Settings, services: Services, *,
         logger=_bolt_logger,
         **authorization,
     )
+    PromptListenerRunner.install(app)  # before handlers.register sets the error handler
     handlers.register(app, services, workspaces.installations if workspaces else None)
     return app
 

@@ -4,10 +4,10 @@ nothing; a database failure says whether anything was done; a Slack call whose o
 unknown (a timeout, a connection broken after sending) is not contradicted with "Sorry": Slack
 may well have done it.
 
-Bolt runs a listener after the HTTP request's ack in a task of its own and waits for the ack by
-polling every 10 ms. When the listener raises after acking, Bolt hands this handler no response
-and then clears the ack it had recorded; if the poll has not seen the ack yet, Slack gets a
-404 after 3 s. So after acking, this handler waits out one poll before it returns.
+Bolt runs a listener in a task of its own while the request waits for its ack
+(bot/runtime/acks.py). When the listener raises after acking, Bolt hands this handler no
+response and then clears the ack it had recorded; if the waiting request has not read the ack
+by then, Slack gets a 404. So after acking, this handler gives it a moment before it returns.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from handlers.kit.replies import SORRY, error_text, tell
 
 logger = logging.getLogger("principlebot")
 
-# Longer than Bolt's ack poll (10 ms), so the poll's timer fires before this handler returns.
-ACK_POLL_GRACE_SECONDS = 0.05
+# Long enough for the waiting request to read the ack before this handler returns (Bolt's own
+# runner checks for it every 10 ms).
+ACK_READ_GRACE_SECONDS = 0.05
 SAVE_FAILED = "Sorry, I couldn't save this. Please try again."
 # Events a person sent the bot: only these deserve a reply when handling them failed.
 PERSONAL_EVENTS = frozenset({"message", "app_mention"})
@@ -55,7 +56,7 @@ async def on_listener_error(error: Exception, request: AsyncBoltRequest,
         # Bolt marked the finished request 500; the ack already given stands.
         return BoltResponse(status=ack.response.status, body=ack.response.body,
                             headers=ack.response.headers)
-    await asyncio.sleep(ACK_POLL_GRACE_SECONDS)
+    await asyncio.sleep(ACK_READ_GRACE_SECONDS)
     return None
 
 
