@@ -361,10 +361,9 @@ def print_medians(runs: list[Run]) -> bool:
           f"{'met' if met else 'NOT met'}")
     print(f"errors (all runs and levels, both targets, warm-ups included): {len(errors)}")
     print("note: 'loop' is the server's main thread, the request path; the rest of the bot's CPU "
-          "is the matcher's\n(its thread and the model's engine threads). Bolt's async "
-          "listener runner checks for ack() every\n10 ms, so no request is answered in under "
-          "~10 ms, and a request waiting for the matcher costs\nthe loop a little for each "
-          "check.")
+          "is the matcher's\n(its thread and the model's engine threads). The floor runs Bolt's "
+          "own listener runner, which checks\nfor ack() every 10 ms, so it answers nothing in "
+          "under ~10 ms; the bot's runner wakes on the ack\n(bot/runtime/acks.py).")
     return met and not errors
 
 

@@ -139,8 +139,8 @@ async def principles(results: Results, rounds: int, tmp: Path) -> None:
         for name in results.backends:  # no database on this path: one figure for all
             results.serve(f"/principles, event-loop CPU/request vs bare Bolt, c={m.level}", name,
                           m.loop_ratio, "<= 1.5x")
-        results.serve(f"  whole server CPU/request vs bare Bolt (matcher included), "
-                      f"c={m.level}", results.backends[0], m.cpu_ratio)
+        results.serve(f"  with the matcher's threads, c={m.level}", results.backends[0],
+                      m.cpu_ratio)
         results.serve(f"  bot's server CPU per request, c={m.level} (ms)",
                       results.backends[0], m.bot_cpu)
 

@@ -35,12 +35,13 @@ logger = logging.getLogger("principlebot")
 
 # Slack waits three seconds for an ack; the rest is for the network both ways.
 ACK_SECONDS = 2.0
-STILL_WORKING = (":hourglass_flowing_sand: Still working on it (the database is slow): "
-                 "the answer will follow here.")
+# Neutral about the cause: a slow database or a long queue of questions for the matcher.
+STILL_WORKING = (":hourglass_flowing_sand: Still working on it; this is taking longer than "
+                 "usual. The answer will follow here.")
 NOTHING_DONE = "I couldn't reach the database, so nothing was done. Please try again in a minute."
 CANNOT_TELL = ("The database stopped answering, so I can't tell whether this was done. Please "
                "check before you try again.")
-SAVING = "Saving\u2026 The database is slow; this form will say when it is saved."
+SAVING = "Saving\u2026 It is taking longer than usual; this form will say when it is saved."
 
 Later = Callable[[], Awaitable[None]]
 
