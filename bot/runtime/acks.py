@@ -3,11 +3,12 @@
 Bolt's AsyncApp runs a listener in a task of its own and checks every 10 ms whether it has
 acked yet. Each check costs the event loop a timer and a wake-up, and a request that waits for
 its ack (a command that answers after its commit, a question queued for the matcher) pays for
-every one of them: with 100 `/retro add` at once on SQLite, the checks were about a third of
-the event loop's work, and every request was answered up to 10 ms late. This runner wakes when
-the listener acks, when it ends without acking (Bolt's error handling may set the answer
-itself) or at the ack timeout, and otherwise does what Bolt's does. Lazy listeners and
-process_before_response (the console) take Bolt's own path.
+every one of them: with 100 `/retro add` at once on SQLite, the checks cost about a seventh of
+the server's CPU, and every request was answered up to 10 ms late. This runner wakes when the
+listener acks, when it ends without acking (Bolt's error handling may set the answer itself)
+or at the ack timeout, and otherwise does what Bolt's does, except that an ack given stands
+when the listener fails afterwards (Bolt's runner then answers 404 unless its last check saw
+the ack). Lazy listeners and process_before_response (the console) take Bolt's own path.
 
 It replaces the runner AsyncApp built for itself (`PromptListenerRunner.install`): slack-bolt
 has no public way to choose one. The end-to-end tests go through it on every request.
@@ -29,15 +30,19 @@ from slack_bolt.response import BoltResponse
 
 
 class SignallingAck(AsyncAck):
-    """Bolt's ack, which also says when it has been given."""
+    """Bolt's ack, which also says when it has been given and keeps what it answered: when a
+    listener fails after acking, Bolt's error path sets `response` back to None, and the
+    answer already given must still be the one Slack gets."""
 
     def __init__(self) -> None:
         super().__init__()
         self.given = asyncio.Event()
+        self.answered: BoltResponse | None = None
 
     async def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
         try:
-            return await super().__call__(*args, **kwargs)
+            self.answered = await super().__call__(*args, **kwargs)
+            return self.answered
         finally:
             self.given.set()
 
@@ -73,10 +78,13 @@ class PromptListenerRunner(AsyncioListenerRunner):
             await asyncio.wait({work, given}, timeout=remaining,
                                return_when=asyncio.FIRST_COMPLETED)
             given.cancel()
-        if response is None and ack.response is None:
+        answer = ack.response
+        if answer is None and isinstance(ack, SignallingAck):
+            answer = ack.answered
+        if response is None and answer is None:
             self.logger.warning(warning_did_not_call_ack(listener_name))
             return None
-        return response if response is not None else ack.response
+        return response if response is not None else answer
 
     async def _listen(self, ack: AsyncAck, request: AsyncBoltRequest,
                       response: BoltResponse | None, listener: AsyncListener) -> None:

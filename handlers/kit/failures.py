@@ -4,15 +4,12 @@ nothing; a database failure says whether anything was done; a Slack call whose o
 unknown (a timeout, a connection broken after sending) is not contradicted with "Sorry": Slack
 may well have done it.
 
-Bolt runs a listener in a task of its own while the request waits for its ack
-(bot/runtime/acks.py). When the listener raises after acking, Bolt hands this handler no
-response and then clears the ack it had recorded; if the waiting request has not read the ack
-by then, Slack gets a 404. So after acking, this handler gives it a moment before it returns.
+When a listener raises after acking, Bolt hands this handler no response and clears the ack it
+had recorded; the listener runner (bot/runtime/acks.py) still answers with the ack given.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from typing import Any
@@ -28,9 +25,6 @@ from handlers.kit.replies import SORRY, error_text, tell
 
 logger = logging.getLogger("principlebot")
 
-# Long enough for the waiting request to read the ack before this handler returns (Bolt's own
-# runner checks for it every 10 ms).
-ACK_READ_GRACE_SECONDS = 0.05
 SAVE_FAILED = "Sorry, I couldn't save this. Please try again."
 # Events a person sent the bot: only these deserve a reply when handling them failed.
 PERSONAL_EVENTS = frozenset({"message", "app_mention"})
@@ -56,7 +50,6 @@ async def on_listener_error(error: Exception, request: AsyncBoltRequest,
         # Bolt marked the finished request 500; the ack already given stands.
         return BoltResponse(status=ack.response.status, body=ack.response.body,
                             headers=ack.response.headers)
-    await asyncio.sleep(ACK_READ_GRACE_SECONDS)
     return None
 
 

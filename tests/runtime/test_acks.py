@@ -31,8 +31,9 @@ def app_with(listener: Callable[..., Any], *, installed: bool = True) -> AsyncAp
         PromptListenerRunner.install(app)
 
     @app.error
-    async def failed(error: Exception) -> BoltResponse:
-        return BoltResponse(status=200, body="it failed")
+    async def failed(error: Exception, response: BoltResponse | None) -> BoltResponse | None:
+        # Bolt gives no response to answer with once the listener has acked.
+        return None if response is None else BoltResponse(status=200, body="it failed")
 
     app.command("/try")(listener)
     return app
@@ -92,3 +93,13 @@ async def test_a_listener_that_fails_before_acking_is_answered_by_the_error_hand
 
     response = await dispatch(app_with(breaks, installed=installed))
     assert (response.status, response.body) == (200, "it failed")
+
+
+async def test_an_ack_given_stands_when_the_listener_then_fails():
+    async def acks_then_breaks(ack) -> None:
+        await ack(text="done")
+        raise RuntimeError("broken after the ack")
+
+    # Bolt's runner answers 404 here: the failure clears the ack before its next check.
+    response = await dispatch(app_with(acks_then_breaks))
+    assert response.status == 200 and "done" in response.body
