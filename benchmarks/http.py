@@ -48,10 +48,10 @@ from pathlib import Path
 import aiohttp
 from slack_bolt.async_app import AsyncApp
 
+from benchmarks.matcher import SETS, question_files
 from benchmarks.serving import (
     BOT_TOKEN,
     HOST,
-    ROOT,
     CpuMeter,
     Double,
     client_session,
@@ -76,18 +76,16 @@ from knowledge.evaluation import load_questions, percentile
 MODULE = "benchmarks.http"
 TARGETS = ("bot", "floor")
 AIM_LOOP_CPU_RATIO = 1.5
-QUESTION_SETS = [ROOT.parent / "shared" / "eval" / "dev_questions.yaml",
-                 *sorted((ROOT / "benchmarks" / "sets").glob("*.yaml"))]
 
 
 def distinct_questions() -> list[str]:
-    """Every labelled question once, by its text as the matcher reads it; a missing or
-    unreadable set stops the benchmark."""
-    if not QUESTION_SETS[0].is_file() or len(QUESTION_SETS) < 2:
-        raise SystemExit(f"question sets not found: {QUESTION_SETS[0]} and "
-                         f"{ROOT / 'benchmarks' / 'sets'}/*.yaml are needed")
+    """Every labelled question (the dev set, every half of benchmarks/sets) once, by its text
+    as the matcher reads it; a missing or unreadable set stops the benchmark."""
+    names = ["dev", *sorted(path.stem for path in SETS.glob("*.yaml"))]
+    if len(names) < 2:
+        raise SystemExit(f"benchmarks.http: no question sets in {SETS}")
     seen: dict[str, str] = {}
-    for path in QUESTION_SETS:
+    for path in question_files(names, holdout=False).values():
         try:
             questions = load_questions(path)
         except ValueError as error:

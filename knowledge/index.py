@@ -141,7 +141,8 @@ class PracticeIndex:
 
     def signals(self, text: str) -> tuple[_Ranking, list[Candidate]]:
         """The ranking and the top candidates' signals, as calibration sees them."""
-        ranking = self._rank(clean_chat_text(text), detect_language(clean_chat_text(text)))
+        cleaned = clean_chat_text(text)
+        ranking = self._rank(cleaned, detect_language(cleaned))
         return ranking, [self._candidate(ranking, i) for i in range(3)]
 
     def _rank(self, text: str, language: str) -> _Ranking:

@@ -45,7 +45,6 @@ class QueryTerm:
 class Hit:
     doc: int
     raw: float
-    reasons: tuple[str, ...]
 
 
 class LexicalIndex:
@@ -165,9 +164,8 @@ class LexicalIndex:
                 best = (candidate, similarity)
         return best
 
-    def rank(self, query: Sequence[QueryTerm], explain: int = 0) -> list[Hit]:
-        """Documents by descending BM25F score; the first `explain` carry their reasons
-        (worked out for those alone: the rest are never shown)."""
+    def rank(self, query: Sequence[QueryTerm]) -> list[Hit]:
+        """Documents by descending BM25F score (`reasons` says why, for the ones shown)."""
         unique = [q for q in {q.term: q for q in query}.values()
                   if q.weight and q.term in self._postings]
         scores: dict[int, float] = defaultdict(float)
@@ -175,8 +173,7 @@ class LexicalIndex:
             for doc, tf in self._postings[q.term]:
                 scores[doc] += self._gain(q, doc, tf)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        return [Hit(doc, raw, self.reasons(unique, doc) if position < explain else ())
-                for position, (doc, raw) in enumerate(ranked)]
+        return [Hit(doc, raw) for doc, raw in ranked]
 
     def _gain(self, q: QueryTerm, doc: int, tf: float) -> float:
         return q.weight * self._idf[q.term] * tf * (K1 + 1) / (tf + self._norms[doc])

@@ -106,12 +106,6 @@ class Analyser:
                 found.append(Word(part, self.stem(part), part=len(parts) > 1))
         return tuple(found)
 
-    def terms(self, text: str) -> list[str]:
-        """Stems and adjacent-stem bigrams ("open_sourc"), the units an index counts.
-        Bigrams join whole words only: "vendor lock-in" pairs vendor with lockin."""
-        found = self.words(text)
-        return [w.stem for w in found] + bigrams([w.stem for w in found if not w.part])
-
 
 def _character_pairs(token: str) -> list[Word]:
     """Korean and Japanese have no stemmer here: overlapping character pairs of each script
@@ -125,16 +119,10 @@ def _character_pairs(token: str) -> list[Word]:
 
 
 def bigrams(stems: list[str]) -> list[str]:
+    """Adjacent-stem pairs ("open_sourc"), the index's second kind of term; the callers pair
+    whole words only, so "vendor lock-in" pairs vendor with lockin."""
     return [f"{a}_{b}" for a, b in itertools.pairwise(stems) if a != b]
 
 
 ENGLISH = Analyser("en", ENGLISH_STOP_WORDS)
 
-
-def words(text: str) -> list[Word]:
-    """The English analyser's content words (the source text's language)."""
-    return ENGLISH.words(text)
-
-
-def terms(text: str) -> list[str]:
-    return ENGLISH.terms(text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -34,6 +34,9 @@ class ChatterFile(BaseModel):
     phrases: list[Text]
 
 
+FileModel = TypeVar("FileModel", VocabularyFile, ChatterFile)
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """One language's phrases by practice id."""
@@ -50,13 +53,7 @@ def load_vocabularies(knowledge: KnowledgeBase, directory: Path = VOCABULARY_DIR
     found = []
     known = {pr.id for pr in knowledge.practices}
     for path in sorted(directory.glob("*.yaml")):
-        raw = _read_yaml(path)
-        try:
-            parsed = VocabularyFile.model_validate(raw)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"]) or "top level"
-            raise KnowledgeError(f"{path}: {where}: {first['msg']}") from None
+        parsed = _validated(VocabularyFile, path)
         if parsed.language != path.stem:
             raise KnowledgeError(f"{path}: language '{parsed.language}' differs from the "
                                  f"file name '{path.stem}'")
@@ -72,9 +69,13 @@ def load_vocabularies(knowledge: KnowledgeBase, directory: Path = VOCABULARY_DIR
 
 def load_chatter(path: Path = CHATTER) -> tuple[str, ...]:
     """The phrases of what no practice covers (office talk, IT trouble), for telling chatter."""
-    raw = _read_yaml(path)
+    return tuple(dict.fromkeys(_validated(ChatterFile, path).phrases))
+
+
+def _validated(schema: type[FileModel], path: Path) -> FileModel:
+    """The YAML file at `path` read as `schema`; its first problem is one line naming it."""
     try:
-        return tuple(dict.fromkeys(ChatterFile.model_validate(raw).phrases))
+        return schema.model_validate(_read_yaml(path))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "top level"

@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from knowledge.answer import PRINCIPLE
 from knowledge.index import Answer, PracticeIndex
 from knowledge.language import LANGUAGE_NAMES
 from knowledge.loader import default_knowledge
@@ -33,7 +34,7 @@ def format_answer(answer: Answer) -> str:
     lines: list[str] = []
     if answer.language != "en":
         lines.append(f"(understood as {LANGUAGE_NAMES.get(answer.language, answer.language)})")
-    if answer.principle_reference:
+    if answer.reason == PRINCIPLE:
         best = answer.matches[0].principle
         lines.append(f"Principle {best.number}: {best.title}")
         lines += [f"  {m.practice.id}  {m.practice.title}" for m in answer.matches]

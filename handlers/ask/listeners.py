@@ -23,8 +23,9 @@ from handlers.ask import smalltalk, views
 from handlers.kit.answering import Reply, answer_command
 from handlers.kit.blocks import section
 from handlers.kit.context import services_of, team_of
-from handlers.kit.markup import as_formatted, plain_text, unescape, without_mention
+from handlers.kit.markup import plain_text, unescape, without_mention
 from handlers.kit.replies import api_error, open_modal, tell
+from handlers.kit.text import escape
 from handlers.kit.words import is_help
 from knowledge.models import Principle
 
@@ -188,7 +189,9 @@ async def which_principle_submitted(ack: AsyncAck, view: dict[str, Any],
     services = services_of(context)
     if not await services.deliveries.first_time(team_of(context), f"view:{view.get('id')}"):
         return
-    answer = await services.matcher.search(as_formatted(question)[:views.QUESTION_LIMIT])
+    # A plain-text input's value, in the form Slack sends message text (& < > as entities),
+    # so that every question reaches the matcher and the replies alike.
+    answer = await services.matcher.search(escape(question)[:views.QUESTION_LIMIT])
     try:
         await client.chat_postMessage(channel=context.user_id, text=views.answer_text(answer),
                                       blocks=views.answer_blocks(answer, shareable=False))

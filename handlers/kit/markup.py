@@ -37,12 +37,6 @@ def without_mention(slack_text: str, user: str | None) -> str:
     return re.sub(rf"<@{re.escape(user)}(\|[^>]*)?>", " ", slack_text).strip()
 
 
-def as_formatted(typed: str) -> str:
-    """Text a person typed into a plain-text input, as Slack sends message text (`&`, `<`, `>`
-    as entities), so that every question reaches the matcher and the replies in one form."""
-    return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def plain_text(slack_text: str, *, drop_user: str | None = None) -> str:
     """Plain text of a formatted message; mentions of `drop_user` (the bot) are removed."""
     text = _MARKUP.sub(lambda m: _plain(m.group(1)), without_mention(slack_text, drop_user))
