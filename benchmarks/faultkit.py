@@ -246,3 +246,12 @@ async def settle(standin: SlackStandIn, quiet: float = 0.5, timeout: float = ANS
                  ) -> None:
     with contextlib.suppress(AssertionError):
         await standin.settle(quiet=quiet, timeout=timeout)
+
+
+async def answered(standin: SlackStandIn, method: str, count: int, quiet: float = 0.5) -> None:
+    """Wait for `count` calls of `method` in all (up to ANSWER_SECONDS: fewer are then counted
+    as lost), then for `quiet` seconds without a call: a second answer shows, and a slow
+    machine's late answers are not counted in the next scenario."""
+    with contextlib.suppress(AssertionError):
+        await standin.wait_for(method, count, timeout=ANSWER_SECONDS)
+    await settle(standin, quiet=quiet)
