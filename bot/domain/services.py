@@ -19,13 +19,12 @@ from bot.domain.standup.reminders import Participants, Reminders
 from bot.domain.standup.schedules import StandupScheduleService
 from bot.domain.standup.service import StandupService
 from bot.domain.workspaces import WorkspaceService
-from knowledge.index import PracticeIndex
-from knowledge.models import Checklist
+from knowledge.models import Checklist, KnowledgeBase
 
 
 @dataclass(frozen=True)
 class Services:
-    index: PracticeIndex  # the knowledge base and its matcher, for what takes no ranking
+    knowledge: KnowledgeBase
     matcher: Matcher  # ranking questions: always through here, off the event loop
     checklists: dict[str, Checklist]
     retro: RetroService

@@ -104,7 +104,8 @@ def build_backend(settings: Settings, index: PracticeIndex | None = None,
     sessions = session_factory(engine)
     matcher = Matcher(index)
     services = Services(
-        index=index, matcher=matcher, checklists=default_checklists(index.knowledge),
+        knowledge=index.knowledge, matcher=matcher,
+        checklists=default_checklists(index.knowledge),
         retro=RetroService(sessions, matcher, clock),
         retro_edits=RetroEditor(sessions, matcher, clock),
         due_reminders=DueReminders(sessions, clock), standups=StandupService(sessions, clock),

@@ -43,7 +43,7 @@ async def principles_command(ack: AsyncAck, command: dict[str, Any], respond: As
     text = unescape(formatted)
     if not text:
         await ack(text="The OECD principles",
-                  blocks=views.overview_blocks(services.index.knowledge),
+                  blocks=views.overview_blocks(services.knowledge),
                   response_type="ephemeral")
     elif is_help(text):
         await ack(text="How to use principlebot", blocks=views.help_blocks(),
@@ -91,7 +91,7 @@ async def _principle_named(action: dict[str, Any], respond: AsyncRespond,
                            context: AsyncBoltContext) -> Principle | None:
     """The principle a button names; when it is gone, the person is told and None returned."""
     number = row_number(str(action.get("value") or ""))
-    principle = services_of(context).index.knowledge.principle(number) if number else None
+    principle = services_of(context).knowledge.principle(number) if number else None
     if principle is None:
         await tell(GONE, respond=respond, client=None, user_id=None)
     return principle
@@ -125,7 +125,7 @@ async def back_to_overview(ack: AsyncAck, respond: AsyncRespond,
                            context: AsyncBoltContext) -> None:
     await ack()
     await respond(text="The OECD principles",
-                  blocks=views.overview_blocks(services_of(context).index.knowledge),
+                  blocks=views.overview_blocks(services_of(context).knowledge),
                   replace_original=True)
 
 

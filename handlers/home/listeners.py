@@ -30,7 +30,7 @@ async def publish_home(client: AsyncWebClient, services: Services, team_id: str,
                        user_id: str) -> None:
     """Build and publish a person's Home tab."""
     retro = services.retro
-    knowledge = services.index.knowledge
+    knowledge = services.knowledge
     actions = await retro.for_person(team_id, user_id, status="open", limit=views.HOME_ACTIONS)
     now = services.clock()
     coverage = await retro.coverage(team_id, since=now - COVERAGE_PERIOD, until=now)

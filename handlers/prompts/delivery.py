@@ -28,7 +28,7 @@ def make_runner(clients: TeamClients, services: Services,
                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> Runner:
     """The process's prompt runner, posting with each team's client; `sleep` waits between
     retries."""
-    knowledge = services.index.knowledge
+    knowledge = services.knowledge
 
     async def deliver(schedule: Schedule, now: dt.datetime) -> Delivery:
         client = await clients.for_team(schedule.team_id)

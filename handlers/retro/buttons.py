@@ -55,7 +55,7 @@ def list_message(page: Page, status: str, principle: int | None, owner: str | No
     """A page of `/retro list`, with the More button's value for the next page."""
     title = f"Retro actions: {status}" + (f", principle {principle}" if principle else "")
     more = views.list_more_value(status, principle, owner, page.offset + len(page.actions))
-    return {"text": title, "blocks": views.list_blocks(page, services.index.knowledge,
+    return {"text": title, "blocks": views.list_blocks(page, services.knowledge,
                                                        title=title, more_value=more)}
 
 
@@ -71,7 +71,7 @@ async def done_or_reopen(ack: AsyncAck, action: dict[str, Any], body: dict[str, 
         await tell(str(error), respond=respond, client=client, user_id=context.user_id)
         return
     blocks = views.replace_action(body.get("message", {}).get("blocks", []), updated,
-                                  services.index.knowledge)
+                                  services.knowledge)
     await respond(text=f"#{updated.number} is {updated.status}", blocks=blocks,
                   replace_original=True)
 
@@ -81,7 +81,7 @@ async def log_button(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
     await ack()
     # The action goes to the channel the button was clicked in, whatever its value says.
     await open_form(context, client, body["trigger_id"],
-                    log_modal(services_of(context).index.knowledge), respond=respond,
+                    log_modal(services_of(context).knowledge), respond=respond,
                     failure=LOG_FORM_FAILED)
 
 
@@ -118,7 +118,7 @@ async def change_tags_button(ack: AsyncAck, action: dict[str, Any], body: dict[s
     if found is None:
         return
     await open_form(context, client, body["trigger_id"],
-                    tags_modal(found, services_of(context).index.knowledge),
+                    tags_modal(found, services_of(context).knowledge),
                     subject={"number": str(found.number)}, respond=respond,
                     failure=FORM_FAILED)
 
@@ -142,7 +142,7 @@ async def log_from_message(ack: AsyncAck, body: dict[str, Any], client: AsyncWeb
     message = body.get("message", {})
     text = plain_text(message.get("text") or "")
     permalink = await _permalink(client, channel_of(context), str(message.get("ts", "")))
-    modal = log_modal(services.index.knowledge, text=truncate(text, MAX_TEXT),
+    modal = log_modal(services.knowledge, text=truncate(text, MAX_TEXT),
                       proposed=await services.retro.propose_tags(text),
                       permalink=permalink)
     await open_form(context, client, body["trigger_id"], modal,

@@ -68,7 +68,7 @@ async def change_by_command(services: Services, scope: Scope, user: str, verb: s
     else:
         action = await editor.edit(scope, number, user, Changes(text=value or ""))
     what = what_changed(action, verb)
-    knowledge = services.index.knowledge
+    knowledge = services.knowledge
 
     async def note_in_channel() -> None:
         await respond(text=views.change_note(action, user, what), response_type="in_channel",
@@ -98,7 +98,7 @@ async def edit_button(ack: AsyncAck, action: dict[str, Any], body: dict[str, Any
                    respond=respond, client=client, user_id=context.user_id)
         return
     await open_form(context, client, body["trigger_id"],
-                    modals.edit_modal(found, services_of(context).index.knowledge),
+                    modals.edit_modal(found, services_of(context).knowledge),
                     subject={"number": str(found.number)}, respond=respond,
                     failure=FORM_FAILED)
 
@@ -133,7 +133,7 @@ async def undo_button(ack: AsyncAck, action: dict[str, Any], respond: AsyncRespo
         await tell(str(error), respond=respond, client=client, user_id=context.user_id)
         return
     await respond(text=f"Restored #{restored.number}",
-                  blocks=views.change_blocks(restored, services.index.knowledge, "Restored"),
+                  blocks=views.change_blocks(restored, services.knowledge, "Restored"),
                   replace_original=True)
 
 
@@ -166,7 +166,7 @@ async def edit_submitted(ack: AsyncAck, body: dict[str, Any], client: AsyncWebCl
         changes = _edit_changes(submitted["state"]["values"], current)
         zone = await user_zone(client, user) if changes.due_date is not KEEP else "UTC"
         action = await services.retro_edits.edit(scope, current.number, user, changes, zone)
-        knowledge = services.index.knowledge
+        knowledge = services.knowledge
         return Submitted(notice=f"Changed #{action.number}.", then=lambda: confirm_by_api(
             client, action, user, f"Changed #{action.number}",
             views.change_blocks(action, knowledge, "Changed"),

@@ -87,7 +87,7 @@ async def _add(call: _Invocation) -> Reply:
 
 def _confirmation(action: RetroAction, respond: AsyncRespond, services: Services) -> Reply:
     """"Logged #n" to the author (in the ack), then the note in the channel."""
-    knowledge = services.index.knowledge
+    knowledge = services.knowledge
 
     async def note_in_channel() -> None:
         await respond(text=views.channel_note(action, knowledge), response_type="in_channel",
@@ -111,7 +111,7 @@ async def _done_or_reopen(call: _Invocation) -> Reply:
                                                 call.parsed.verb == "done")
     return Reply({"text": f"{'Done' if action.status == 'done' else 'Reopened'}: "
                           f"#{action.number}",
-                  "blocks": views.action_blocks(action, call.services.index.knowledge)})
+                  "blocks": views.action_blocks(action, call.services.knowledge)})
 
 
 async def _delete(call: _Invocation) -> Reply:
@@ -137,7 +137,7 @@ async def _mydata(call: _Invocation) -> Reply:
     page = await call.services.retro.for_person(call.scope.team_id, call.user, status="all",
                                                 limit=views.MYDATA_SHOWN)
     return Reply({"text": "What principlebot holds about you",
-                  "blocks": views.mydata_blocks(page, call.services.index.knowledge)})
+                  "blocks": views.mydata_blocks(page, call.services.knowledge)})
 
 
 async def _forget_me(call: _Invocation) -> Reply:
@@ -158,7 +158,7 @@ async def _schedule(call: _Invocation) -> Reply:
 
 async def _open_form(call: _Invocation) -> Reply:
     await open_form(call.context, call.client, call.trigger_id,
-                    log_modal(call.services.index.knowledge), respond=call.respond,
+                    log_modal(call.services.knowledge), respond=call.respond,
                     failure=LOG_FORM_FAILED)
     return Reply()
 

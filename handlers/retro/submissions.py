@@ -59,7 +59,7 @@ async def log_submitted(ack: AsyncAck, body: dict[str, Any], client: AsyncWebCli
                                          permalink=form.subject.get("permalink") or None)
         if not added.created:  # the same form again: it was confirmed the first time
             return Submitted()
-        action, knowledge = added.action, services.index.knowledge
+        action, knowledge = added.action, services.knowledge
         return Submitted(notice=f"Logged #{action.number}.", then=lambda: confirm_by_api(
             client, action, user, f"Logged #{action.number}",
             views.confirmation_blocks(action, knowledge), views.channel_note(action, knowledge)))
@@ -99,7 +99,7 @@ async def tags_submitted(ack: AsyncAck, body: dict[str, Any], client: AsyncWebCl
             Scope(team_of(context), form.channel_id, person=user), number, tags)
         return Submitted(notice=f"Tags of #{action.number} saved.",
                          then=lambda: _confirm_tags(client, action, user,
-                                                    services.index.knowledge))
+                                                    services.knowledge))
 
     await answer_submission(ack, client, str(submitted.get("id")), retag(),
                             on_field(modals.FIELD_TAGS))

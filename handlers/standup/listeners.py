@@ -53,12 +53,12 @@ async def standup_command(ack: AsyncAck, command: dict[str, Any], respond: Async
                           client: AsyncWebClient, context: AsyncBoltContext) -> None:
     services = services_of(context)
     parsed = parse_standup_command(command.get("text") or "", services.checklists,
-                                   services.index.knowledge)
+                                   services.knowledge)
     if parsed.verb == "help":
         await ack(text="How to use /standup", blocks=views.help_blocks())
     elif parsed.verb == "list":
         await ack(text="Checklists",
-                  blocks=views.list_blocks(services.checklists, services.index.knowledge))
+                  blocks=views.list_blocks(services.checklists, services.knowledge))
     elif parsed.verb == "unknown" or (parsed.verb == "start" and parsed.checklist is None):
         await ack(text=error_text(f"{parsed.message} `/standup help` lists what I can do."))
     else:
@@ -75,7 +75,7 @@ async def _report(parsed: StandupCommand, where: Where, services: Services,
                                             since=now - dt.timedelta(days=parsed.days),
                                             until=now)
     return Reply({"text": f"Stand-ups, last {parsed.days} days",
-                  "blocks": views.report_blocks(report, parsed.days, services.index.knowledge)})
+                  "blocks": views.report_blocks(report, parsed.days, services.knowledge)})
 
 
 async def _start(parsed: StandupCommand, where: Where, services: Services,
@@ -246,7 +246,7 @@ async def log_retro_for_skipped(ack: AsyncAck, action: dict[str, Any], body: dic
                                 respond: AsyncRespond, client: AsyncWebClient,
                                 context: AsyncBoltContext) -> None:
     await ack()
-    knowledge = services_of(context).index.knowledge
+    knowledge = services_of(context).knowledge
     practice = knowledge.practice(str(action.get("value") or ""))
     proposed = (Tag(str(practice.principle), practice.principle),) if practice else ()
     await open_form(context, client, body["trigger_id"],
