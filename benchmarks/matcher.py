@@ -2,6 +2,8 @@
 
 Run: python -m benchmarks.matcher [--sets dev,slack.tune,...] [--holdout] [--candidates]
 
+`--holdout` adds the held-out files: each set's `*.holdout` half and its later `*.fresh` file.
+
 On the same questions in the same run it prints, per labelled set, the quality of each ranker
 (practice@1, principle@1, practice@3, off-topic declined, on-topic wrongly declined) and its time
 per question as a ratio to stemmed BM25 (the medians of three passes); then start-up figures:
@@ -48,6 +50,7 @@ def question_files(names: list[str], holdout: bool) -> dict[str, Path]:
         files[name] = path
     if holdout:
         files.update({p.stem: p for p in sorted(SETS.glob("*.holdout.yaml"))})
+        files.update({p.stem: p for p in sorted(SETS.glob("*.fresh.yaml"))})
     missing = [str(p) for p in files.values() if not p.exists()]
     if missing:
         raise SystemExit("benchmarks.matcher: question file(s) missing: " + ", ".join(missing)
@@ -199,7 +202,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", help="comma-separated: dev and benchmarks/sets names "
                                        "(default: dev and every *.tune set)")
-    parser.add_argument("--holdout", action="store_true", help="add the *.holdout sets")
+    parser.add_argument("--holdout", action="store_true", help="add the held-out sets "
+                        "(*.holdout and the later *.fresh)")
     parser.add_argument("--candidates", action="store_true",
                         help="also measure wordllama alone and fused")
     args = parser.parse_args()

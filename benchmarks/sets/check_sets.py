@@ -9,7 +9,8 @@ SEED_FILE is the OECD source text the 65 practice titles are read from; by defau
 ``../shared/seed/oecd-good-practice-principles.txt`` relative to the repository root.
 Needs only PyYAML and the standard library. Exits with status 1 if any check fails.
 
-Checks, for every ``<set>.<tune|holdout>.yaml`` file in this folder:
+Checks, for every ``<set>.<tune|holdout|fresh>.yaml`` file in this folder (``fresh``, a later
+held-out file, is optional):
   - the file is a YAML list of mappings with only the known keys;
   - ``q`` is a non-empty string of fewer than 400 characters;
   - ``principle`` is 0..10; off-topic items (0) carry no ``practice`` and no ``also``;
@@ -50,6 +51,9 @@ SETS = {
     "standards": (("source",), True),
 }
 SPLITS = ("tune", "holdout")
+# A later held-out file of a set, written after the first two halves had been used: optional,
+# never tuned on, outside the 40/60 split and the set's minimum size.
+FRESH = "fresh"
 BASE_KEYS = {"q", "principle", "practice", "also"}
 SLACK_STYLES = {"terse", "typos", "non-native", "symptoms", "roles"}
 LANGS = {"fr", "es", "de", "pt", "it", "nl", "ko", "ja"}
@@ -236,10 +240,11 @@ def main(argv: list[str] | None = None) -> int:
     seen_q: dict[str, str] = {}
     data: dict[tuple[str, str], list] = {}
     for set_name in SETS:
-        for split in SPLITS:
+        for split in (*SPLITS, FRESH):
             path = args.dir / f"{set_name}.{split}.yaml"
             if not path.exists():
-                rep.error(path.name, "file missing")
+                if split != FRESH:
+                    rep.error(path.name, "file missing")
                 continue
             try:
                 items = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -331,6 +336,20 @@ def main(argv: list[str] | None = None) -> int:
     # ---- summary tables ----
     print(f"Seed: {args.seed} ({len(titles)} practice titles)\n")
     print(table(summary_rows, ["set", "tune", "holdout", "total", "tune%", "practices"]))
+    fresh_rows = []
+    for set_name, (groups, on_topic) in SETS.items():
+        items = data.get((set_name, FRESH), [])
+        if items:
+            practices = {it.get("practice") for it in items if it.get("practice")}
+            principles = {it.get("principle") for it in items}
+            fresh_rows.append([f"{set_name}.{FRESH}", len(items),
+                               len(practices) if on_topic else "-",
+                               len(principles - {0}) if on_topic else "-",
+                               ", ".join(f"{k}: {n}" for k, n in sorted(
+                                   Counter(it.get(groups[0]) for it in items).items()))])
+    if fresh_rows:
+        print("\nlater held-out files")
+        print(table(fresh_rows, ["file", "items", "practices", "principles", "groups"]))
     for set_name, (groups, on_topic) in SETS.items():
         for g in groups:
             keys = sorted(
