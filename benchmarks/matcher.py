@@ -60,7 +60,8 @@ def question_files(names: list[str], holdout: bool) -> dict[str, Path]:
 
 
 def default_sets() -> list[str]:
-    return ["dev", *sorted(p.stem for p in SETS.glob("*.tune.yaml"))]
+    tuning = [*SETS.glob("*.tune.yaml"), *SETS.glob("*.extra.yaml")]
+    return ["dev", *sorted(p.stem for p in tuning)]
 
 
 Timing = tuple[float, float]  # median over the passes of the p50 and of the p99, ms
@@ -201,7 +202,7 @@ def report(results: dict[str, dict[str, tuple[EvalReport, Timing]]], files: dict
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", help="comma-separated: dev and benchmarks/sets names "
-                                       "(default: dev and every *.tune set)")
+                                       "(default: dev and every tuning file, *.tune and *.extra)")
     parser.add_argument("--holdout", action="store_true", help="add the held-out sets "
                         "(*.holdout and the later *.fresh)")
     parser.add_argument("--candidates", action="store_true",

@@ -9,8 +9,8 @@ SEED_FILE is the OECD source text the 65 practice titles are read from; by defau
 ``../shared/seed/oecd-good-practice-principles.txt`` relative to the repository root.
 Needs only PyYAML and the standard library. Exits with status 1 if any check fails.
 
-Checks, for every ``<set>.<tune|holdout|fresh>.yaml`` file in this folder (``fresh``, a later
-held-out file, is optional):
+Checks, for every ``<set>.<tune|holdout|fresh|extra>.yaml`` file in this folder (``fresh``, later
+held-out items, and ``extra``, more tuning items, are optional and outside the split):
   - the file is a YAML list of mappings with only the known keys;
   - ``q`` is a non-empty string of fewer than 400 characters;
   - ``principle`` is 0..10; off-topic items (0) carry no ``practice`` and no ``also``;
@@ -51,9 +51,11 @@ SETS = {
     "standards": (("source",), True),
 }
 SPLITS = ("tune", "holdout")
-# A later held-out file of a set, written after the first two halves had been used: optional,
-# never tuned on, outside the 40/60 split and the set's minimum size.
-FRESH = "fresh"
+# Later files of a set, outside the 40/60 split and the set's minimum size, both optional:
+# held-out items written after the first two halves had been used (never tuned on), and more
+# tuning items.
+FRESH, EXTRA = "fresh", "extra"
+LATER = (FRESH, EXTRA)
 BASE_KEYS = {"q", "principle", "practice", "also"}
 SLACK_STYLES = {"terse", "typos", "non-native", "symptoms", "roles"}
 LANGS = {"fr", "es", "de", "pt", "it", "nl", "ko", "ja"}
@@ -214,6 +216,16 @@ def table(rows: list[list], header: list[str]) -> str:
     return "\n".join(out)
 
 
+def later_summary(set_name: str, later: str, items: list) -> list:
+    groups, on_topic = SETS[set_name]
+    practices = {it.get("practice") for it in items if it.get("practice")}
+    principles = {it.get("principle") for it in items} - {0}
+    counts = Counter(it.get(groups[0]) for it in items)
+    return [f"{set_name}.{later}", len(items), len(practices) if on_topic else "-",
+            len(principles) if on_topic else "-",
+            ", ".join(f"{k}: {n}" for k, n in sorted(counts.items()))]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
@@ -240,10 +252,10 @@ def main(argv: list[str] | None = None) -> int:
     seen_q: dict[str, str] = {}
     data: dict[tuple[str, str], list] = {}
     for set_name in SETS:
-        for split in (*SPLITS, FRESH):
+        for split in (*SPLITS, *LATER):
             path = args.dir / f"{set_name}.{split}.yaml"
             if not path.exists():
-                if split != FRESH:
+                if split not in LATER:
                     rep.error(path.name, "file missing")
                 continue
             try:
@@ -336,20 +348,11 @@ def main(argv: list[str] | None = None) -> int:
     # ---- summary tables ----
     print(f"Seed: {args.seed} ({len(titles)} practice titles)\n")
     print(table(summary_rows, ["set", "tune", "holdout", "total", "tune%", "practices"]))
-    fresh_rows = []
-    for set_name, (groups, on_topic) in SETS.items():
-        items = data.get((set_name, FRESH), [])
-        if items:
-            practices = {it.get("practice") for it in items if it.get("practice")}
-            principles = {it.get("principle") for it in items}
-            fresh_rows.append([f"{set_name}.{FRESH}", len(items),
-                               len(practices) if on_topic else "-",
-                               len(principles - {0}) if on_topic else "-",
-                               ", ".join(f"{k}: {n}" for k, n in sorted(
-                                   Counter(it.get(groups[0]) for it in items).items()))])
-    if fresh_rows:
-        print("\nlater held-out files")
-        print(table(fresh_rows, ["file", "items", "practices", "principles", "groups"]))
+    later_rows = [later_summary(set_name, later, data.get((set_name, later), []))
+                  for set_name in SETS for later in LATER if data.get((set_name, later))]
+    if later_rows:
+        print("\nlater files (outside the split)")
+        print(table(later_rows, ["file", "items", "practices", "principles", "groups"]))
     for set_name, (groups, on_topic) in SETS.items():
         for g in groups:
             keys = sorted(
