@@ -79,7 +79,7 @@ AIM_LOOP_CPU_RATIO = 1.5
 
 
 def distinct_questions() -> list[str]:
-    """Every labelled question (the dev set, every half of benchmarks/sets) once, by its text
+    """Every labelled question (the dev set, every file of benchmarks/sets) once, by its text
     as the matcher reads it; a missing or unreadable set stops the benchmark."""
     names = ["dev", *sorted(path.stem for path in SETS.glob("*.yaml"))]
     if len(names) < 2:

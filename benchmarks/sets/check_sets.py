@@ -54,8 +54,7 @@ SPLITS = ("tune", "holdout")
 # Later files of a set, outside the 40/60 split and the set's minimum size, both optional:
 # held-out items written after the first two halves had been used (never tuned on), and more
 # tuning items.
-FRESH, EXTRA = "fresh", "extra"
-LATER = (FRESH, EXTRA)
+LATER = ("fresh", "extra")
 BASE_KEYS = {"q", "principle", "practice", "also"}
 SLACK_STYLES = {"terse", "typos", "non-native", "symptoms", "roles"}
 LANGS = {"fr", "es", "de", "pt", "it", "nl", "ko", "ja"}
